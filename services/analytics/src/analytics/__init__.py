@@ -1,0 +1,1 @@
+"""Orga analytics service: tableaux de bord, analyses et exports CSV (lecture seule)."""

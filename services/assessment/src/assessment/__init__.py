@@ -1,0 +1,1 @@
+"""Orga assessment service: contenu, participations, test adaptatif et résultats."""

@@ -1,0 +1,1 @@
+"""Orga campaign service: campagnes et profils cibles."""

@@ -1,0 +1,1 @@
+"""Orga identity service: comptes, connexion, SSO et jetons."""

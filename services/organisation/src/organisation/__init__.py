@@ -1,0 +1,1 @@
+"""Orga organisation service: organisations, équipes, invitations et élèves."""

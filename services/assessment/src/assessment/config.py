@@ -1,0 +1,12 @@
+"""Settings of the assessment service; env prefix ORGA_ASSESSMENT_, shared infrastructure ORGA_*."""
+
+from orga_shared.config import ServiceSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="ORGA_ASSESSMENT_", extra="ignore")
+
+    service_name: str = "assessment"
+    port: int = 8104
+    database: str = "orga_assessment"

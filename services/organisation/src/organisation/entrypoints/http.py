@@ -1,0 +1,18 @@
+"""HTTP entrypoint of the organisation service (an app factory for uvicorn)."""
+
+from fastapi import FastAPI
+from orga_shared.http.app import create_app as create_service_app
+
+from organisation.bootstrap import build_runtime
+from organisation.config import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    runtime = build_runtime(settings)
+    return create_service_app(
+        settings,
+        runtime,
+        title="Orga organisation",
+        description="Organisations, équipes, invitations et élèves",
+    )

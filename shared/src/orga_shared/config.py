@@ -1,0 +1,51 @@
+"""Settings base: infrastructure settings shared by name, service settings under a prefix.
+
+Shared values (`ORGA_KAFKA_BOOTSTRAP`, `ORGA_MONGO_URL`, ...) are the same for every service;
+each service subclass sets `env_prefix` (`ORGA_IDENTITY_`) for its own port, database, etc.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _shared(name: str) -> AliasChoices:
+    return AliasChoices(f"ORGA_{name}")
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ORGA_SERVICE_", extra="ignore")
+
+    service_name: str = "orga"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database: str = "orga"
+
+    kafka_bootstrap: str = Field("127.0.0.1:19092", validation_alias=_shared("KAFKA_BOOTSTRAP"))
+    mongo_url: str = Field("mongodb://127.0.0.1:27018/", validation_alias=_shared("MONGO_URL"))
+    jwks_url: str = Field(
+        "http://127.0.0.1:8101/.well-known/jwks.json", validation_alias=_shared("JWKS_URL")
+    )
+    jwt_issuer: str = Field("orga-identity", validation_alias=_shared("JWT_ISSUER"))
+    jwt_audience: str = Field("orga", validation_alias=_shared("JWT_AUDIENCE"))
+    topic_partitions: int = Field(3, ge=1, validation_alias=_shared("TOPIC_PARTITIONS"))
+    log_level: str = Field("INFO", validation_alias=_shared("LOG_LEVEL"))
+    log_json: bool | None = Field(None, validation_alias=_shared("LOG_JSON"))
+
+    consumer_max_attempts: int = Field(5, ge=1, validation_alias=_shared("CONSUMER_MAX_ATTEMPTS"))
+    consumer_backoff_seconds: float = Field(
+        0.2, ge=0, validation_alias=_shared("CONSUMER_BACKOFF_SECONDS")
+    )
+    shutdown_timeout_seconds: float = Field(
+        20.0, gt=0, validation_alias=_shared("SHUTDOWN_TIMEOUT_SECONDS")
+    )
+    outbox_relay_interval_seconds: float = Field(
+        2.0, gt=0, validation_alias=_shared("OUTBOX_RELAY_INTERVAL_SECONDS")
+    )
+    outbox_relay_grace_seconds: float = Field(
+        5.0, ge=0, validation_alias=_shared("OUTBOX_RELAY_GRACE_SECONDS")
+    )
+    liveness_stall_seconds: float = Field(
+        120.0, gt=0, validation_alias=_shared("LIVENESS_STALL_SECONDS")
+    )

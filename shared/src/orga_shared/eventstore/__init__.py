@@ -1,0 +1,11 @@
+"""MongoDB event store: one document per commit, which is also the outbox (DESIGN §2)."""
+
+from orga_shared.eventstore.store import (
+    Commit,
+    ConcurrencyError,
+    EventStore,
+    RecordedEvent,
+    StreamCorrupted,
+)
+
+__all__ = ["Commit", "ConcurrencyError", "EventStore", "RecordedEvent", "StreamCorrupted"]

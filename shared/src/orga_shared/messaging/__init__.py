@@ -1,0 +1,1 @@
+"""Kafka: safe producer, outbox publishing and relay, consumer helper, topic definitions."""

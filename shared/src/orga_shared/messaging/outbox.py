@@ -1,0 +1,115 @@
+"""The commit is the outbox: publish right after the insert, then mark; a relay sends leftovers.
+
+Publishing twice is harmless (every consumer is idempotent); losing a commit is not, so the
+relay picks up every commit still unmarked after a grace period, in commit order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+
+from orga_shared.eventstore.store import Commit
+from orga_shared.observability import get_logger
+
+log = get_logger(__name__)
+
+
+def headers_for(commit: Commit, index: int) -> list[tuple[str, bytes]]:
+    env = commit.envelopes[index]
+    return [
+        ("event_type", env.event_type.encode()),
+        ("event_id", env.event_id.encode()),
+        ("correlation_id", env.correlation_id.encode()),
+    ]
+
+
+class OutboxPublisher:
+    def __init__(
+        self, commits: AsyncCollection[dict[str, Any]], producer: AIOKafkaProducer | None = None
+    ) -> None:
+        self.commits = commits
+        self._producer = producer
+
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            raise RuntimeError("publisher not started: bind a producer first")
+        return self._producer
+
+    def bind(self, producer: AIOKafkaProducer) -> None:
+        """aiokafka producers are created inside the running loop, so they arrive late."""
+        self._producer = producer
+
+    async def send(self, commit: Commit) -> list[asyncio.Future[Any]]:
+        """Queue every event of the commit; the futures resolve once the broker acknowledged."""
+        return [
+            await self.producer.send(
+                commit.topic,
+                value=env.to_json_bytes(),
+                key=commit.key.encode(),
+                headers=headers_for(commit, i),
+            )
+            for i, env in enumerate(commit.envelopes)
+        ]
+
+    async def publish(self, commit: Commit) -> None:
+        await asyncio.gather(*await self.send(commit))
+        await self.commits.update_one({"_id": commit.commit_id}, {"$set": {"published": True}})
+
+
+class OutboxRelay:
+    """Republishes commits a crash left unpublished; run it beside every writer."""
+
+    def __init__(
+        self,
+        publisher: OutboxPublisher,
+        *,
+        grace: timedelta = timedelta(seconds=5),
+        batch_size: int = 500,
+    ) -> None:
+        self.publisher = publisher
+        self.grace = grace
+        self.batch_size = batch_size
+
+    async def run_once(self) -> int:
+        """Publish one batch of unpublished commits older than the grace period; return count."""
+        cutoff = datetime.now(UTC) - self.grace
+        cursor = (
+            self.publisher.commits.find({"published": False, "committed_at": {"$lte": cutoff}})
+            .sort("seq", ASCENDING)
+            .limit(self.batch_size)
+        )
+        docs = [doc async for doc in cursor]
+        if not docs:
+            return 0
+        futures: list[asyncio.Future[Any]] = []
+        for doc in docs:
+            futures.extend(await self.publisher.send(Commit.from_document(doc)))
+        await asyncio.gather(*futures)
+        await self.publisher.commits.update_many(
+            {"_id": {"$in": [d["_id"] for d in docs]}}, {"$set": {"published": True}}
+        )
+        log.info("outbox_relayed", commits=len(docs))
+        return len(docs)
+
+    async def drain(self) -> int:
+        total = 0
+        while n := await self.run_once():
+            total += n
+        return total
+
+    async def run_forever(self, interval: float) -> None:
+        while True:
+            try:
+                await self.drain()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("outbox_relay_failed", error=str(exc))
+            await asyncio.sleep(interval)

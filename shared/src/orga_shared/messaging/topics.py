@@ -1,0 +1,96 @@
+"""Topic definitions and `python -m orga_shared.messaging.topics ensure`.
+
+Event topics keep everything forever (they are the history); personal data lives only on
+compacted per-subject topics (DESIGN §2). The partition count is configuration and is recorded
+with the topic: changing it later remaps keys (ENGINEERING pitfall 8).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+
+from orga_shared.config import ServiceSettings
+
+EVENT_TOPICS = ("identity.events", "organisation.events", "campaign.events", "assessment.events")
+COMPACTED_TOPICS = ("identity.user-profiles", "organisation.learner-profiles")
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    configs: dict[str, str] = field(default_factory=dict)
+
+
+def history(name: str, partitions: int) -> TopicSpec:
+    return TopicSpec(name, partitions, {"retention.ms": "-1", "retention.bytes": "-1"})
+
+
+def compacted(name: str, partitions: int) -> TopicSpec:
+    return TopicSpec(name, partitions, {"cleanup.policy": "compact", "min.compaction.lag.ms": "0"})
+
+
+def dlq(topic: str) -> str:
+    return f"{topic}.dlq"
+
+
+def platform_topics(partitions: int) -> list[TopicSpec]:
+    specs = [history(t, partitions) for t in EVENT_TOPICS]
+    specs += [history(dlq(t), 1) for t in EVENT_TOPICS]
+    specs += [compacted(t, partitions) for t in COMPACTED_TOPICS]
+    specs += [history(dlq(t), 1) for t in COMPACTED_TOPICS]
+    return specs
+
+
+async def ensure_topics(bootstrap: str, specs: list[TopicSpec], wait: float = 60.0) -> list[str]:
+    """Create the missing topics; wait for the broker to answer first. Returns created names."""
+    deadline = time.monotonic() + wait
+    while True:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+        try:
+            await admin.start()
+            existing = set(await admin.list_topics())
+            missing = [s for s in specs if s.name not in existing]
+            if missing:
+                try:
+                    await admin.create_topics(
+                        [
+                            NewTopic(s.name, s.partitions, 1, topic_configs=s.configs)
+                            for s in missing
+                        ]
+                    )
+                except TopicAlreadyExistsError:
+                    pass
+            return [s.name for s in missing]
+        except (KafkaConnectionError, KafkaError, OSError):
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(1.0)
+        finally:
+            await admin.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Create Orga's Kafka topics if missing")
+    parser.add_argument("command", choices=["ensure", "list"])
+    parser.add_argument("--wait", type=float, default=60.0)
+    args = parser.parse_args(argv)
+    settings = ServiceSettings()
+    specs = platform_topics(settings.topic_partitions)
+    if args.command == "list":
+        for s in specs:
+            print(s.name, s.partitions, s.configs)
+        return 0
+    created = asyncio.run(ensure_topics(settings.kafka_bootstrap, specs, args.wait))
+    print(f"topics: {len(specs)} defined, {len(created)} created")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
