@@ -103,7 +103,7 @@ class EventSubscription:
             title=f"{self.name}:{','.join(self.topics)}",
         )
 
-        async def on_message(body: bytes, msg: KafkaMessage) -> None:
+        async def on_message(body: Any, msg: KafkaMessage) -> None:
             rec: ConsumerRecord[bytes, bytes] = msg.raw_message
             delivery = Delivery(
                 value=msg.body,
