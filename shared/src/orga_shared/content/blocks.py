@@ -1,0 +1,71 @@
+"""The `${key}` blocks of QROC/QROCM proposals: which fields a learner fills in, and how."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+BlockType = Literal["input", "select"]
+
+_KEY_END = re.compile(r"[#§\s]")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One answer field: its key, its widget, and the select options when it is a select."""
+
+    key: str
+    type: BlockType
+    placeholder: str | None = None
+    options: tuple[str, ...] = ()
+
+
+class BlockSyntaxError(ValueError):
+    """A `${...}` block that cannot be read; raised at load so it never reaches a learner."""
+
+
+def _block_bodies(proposals: str) -> list[str]:
+    """Contents of every `${...}`; a `}` inside a quoted select option does not close a block."""
+    bodies: list[str] = []
+    start = proposals.find("${")
+    while start != -1:
+        in_quotes = False
+        i = start + 2
+        while i < len(proposals):
+            char = proposals[i]
+            if char == '"' and "options=" in proposals[start:i]:
+                in_quotes = not in_quotes
+            elif char == "}" and not in_quotes:
+                break
+            i += 1
+        else:
+            raise BlockSyntaxError(f"unclosed block starting at {proposals[start : start + 20]!r}")
+        bodies.append(proposals[start + 2 : i])
+        start = proposals.find("${", i + 1)
+    return bodies
+
+
+def _parse_body(body: str) -> Block:
+    match = _KEY_END.search(body)
+    key = body[: match.start()] if match else body
+    if not key:
+        raise BlockSyntaxError(f"block ${{{body}}} has no key")
+    rest = body[len(key) :]
+    if "options=" not in rest:
+        placeholder = rest[1:].split("§")[0] if rest.startswith("#") else None
+        return Block(key=key, type="input", placeholder=placeholder or None)
+    raw = rest.split("options=", 1)[1].strip()
+    try:
+        options = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise BlockSyntaxError(f"block {key!r}: options are not a JSON list ({exc.msg})") from exc
+    if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+        raise BlockSyntaxError(f"block {key!r}: options must be a list of strings")
+    return Block(key=key, type="select", options=tuple(options))
+
+
+def parse_blocks(proposals: str) -> tuple[Block, ...]:
+    """All blocks of a proposal text, in order; a block is a select iff it contains `options=`."""
+    return tuple(_parse_body(body) for body in _block_bodies(proposals))
