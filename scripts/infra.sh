@@ -58,7 +58,17 @@ kafka_config() {
   fi
 }
 
+attach_if_running() {  # name port: under the Procfile, reuse a daemon `infra.sh up` started
+  if port_open "$2"; then
+    echo "infra: $1 already listens on :$2 (started by 'make infra-up'); attaching"
+    trap 'exit 0' TERM INT
+    while port_open "$2"; do sleep 2; done
+    die "$1 on :$2 went away"
+  fi
+}
+
 run_kafka() {
+  attach_if_running kafka "$KAFKA_PORT"
   install_kafka; kafka_config
   exec java -Xms256m -Xmx${ORGA_KAFKA_HEAP:-768m} -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$ROOT/infra/kafka/log4j.properties" \
@@ -66,6 +76,7 @@ run_kafka() {
 }
 
 run_ferretdb() {
+  attach_if_running ferretdb "$MONGO_PORT"
   install_ferretdb
   exec "$FERRET_BIN" --listen-addr "127.0.0.1:$MONGO_PORT" --sqlite-dir "$LOCAL/ferretdb/data" --log-level "${ORGA_FERRETDB_LOG_LEVEL:-warn}"
 }

@@ -4,9 +4,7 @@ import asyncio
 import uuid
 
 import pytest
-
 from orga_shared.eventstore import ConcurrencyError, EventStore, StreamCorrupted
-
 from orga_shared.testing.sample_events import CounterIncremented, evolve, registry
 
 pytestmark = pytest.mark.integration
@@ -66,7 +64,12 @@ async def test_old_event_version_in_the_store_is_read_through_its_upcaster(
     # Rewrite the stored event as a version-1 payload, as history written before v2 would be.
     await db["commits"].update_one(
         {"_id": commit.commit_id},
-        {"$set": {"events.0.schema_version": 1, "events.0.payload": {"counter_id": stream, "by": 5}}},
+        {
+            "$set": {
+                "events.0.schema_version": 1,
+                "events.0.payload": {"counter_id": stream, "by": 5},
+            }
+        },
     )
     [recorded] = await store.load(stream)
     assert recorded.envelope.schema_version == 1

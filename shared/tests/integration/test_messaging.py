@@ -2,7 +2,6 @@
 
 import asyncio
 import signal
-import subprocess
 import sys
 import textwrap
 import uuid
@@ -12,7 +11,6 @@ from datetime import timedelta
 
 import pytest
 from faststream.kafka import KafkaBroker
-
 from orga_shared.events import DomainEvent, Envelope
 from orga_shared.eventstore import EventStore
 from orga_shared.messaging.consumer import EventSubscription
@@ -115,12 +113,18 @@ async def test_commit_of_a_process_killed_before_publishing_is_relayed_and_appli
 ) -> None:
     topic = await new_topic()
     stream = f"counter-{uuid.uuid4()}"
-    proc = subprocess.run(
-        [sys.executable, "-c", CRASHING_WRITER, infra.mongo_url, db.name, topic, stream],
-        capture_output=True,
-        timeout=60,
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        CRASHING_WRITER,
+        infra.mongo_url,
+        db.name,
+        topic,
+        stream,
+        stderr=asyncio.subprocess.PIPE,
     )
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    _, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == -signal.SIGKILL, stderr.decode()
     assert await db["commits"].count_documents({"stream_id": stream, "published": False}) == 1
     assert await read_topic(infra.kafka_bootstrap, topic, 1, timeout=3) == []
 
@@ -138,7 +142,12 @@ async def test_commit_of_a_process_killed_before_publishing_is_relayed_and_appli
             assert await eventually(lambda: _duplicates(sub, 1))
         finally:
             await producer.stop()
-    assert await counters.get(stream) == {"_id": stream, "total": 5, "applied": 1, "reason": "crash"}
+    assert await counters.get(stream) == {
+        "_id": stream,
+        "total": 5,
+        "applied": 1,
+        "reason": "crash",
+    }
     assert await db["commits"].count_documents({"stream_id": stream, "published": True}) == 1
     assert len(await read_topic(infra.kafka_bootstrap, topic, 2)) == 2
 
@@ -193,7 +202,12 @@ async def test_same_event_delivered_twice_is_applied_once(infra, db, new_topic) 
         await producer.stop()
     async with consuming(infra, db, topic, counters.handle) as sub:
         assert await eventually(lambda: _duplicates(sub, 1))
-    assert await counters.get(stream) == {"_id": stream, "total": 3, "applied": 1, "reason": "twice"}
+    assert await counters.get(stream) == {
+        "_id": stream,
+        "total": 3,
+        "applied": 1,
+        "reason": "twice",
+    }
 
 
 async def test_old_event_version_on_the_topic_reaches_the_handler_upcast(

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Procfile entry for one service: wait for Kafka and the database, make sure the topics exist,
+# then exec the service so the process manager's signals reach it directly.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+name="$1"
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "${ORGA_MONGO_PORT:-27018}" "${ORGA_KAFKA_PORT:-19092}"; do
+  for _ in $(seq 1 600); do port_open "$p" && break; sleep 0.2; done
+done
+if [[ "$name" != web ]]; then
+  uv run --frozen --no-sync python -m orga_shared.messaging.topics ensure --wait 120 >/dev/null
+fi
+exec uv run --frozen --no-sync "orga-$name" serve
