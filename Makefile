@@ -2,7 +2,7 @@
 # they install what is missing (uv, Python deps, Kafka jars, FerretDB) from the repo's own files.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-UV_VERSION := 0.9.7
+UV_VERSION := 0.13.9
 export PATH := $(HOME)/.local/bin:$(PATH)
 UV := uv
 NAME ?=
