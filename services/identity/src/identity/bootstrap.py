@@ -1,11 +1,119 @@
-"""Wiring of the identity service: real adapters, consumers, routers."""
+"""Wiring of the identity service: real adapters, key material, background relays."""
 
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from orga_shared.mail import Mailer
 from orga_shared.runtime import ServiceRuntime
 
+from identity.adapters.assertion_replay import AssertionReplayGuard
+from identity.adapters.credentials import Credentials
+from identity.adapters.idp import TrustedIdentityProviders
+from identity.adapters.keys import load_or_create_private, load_private, load_public
+from identity.adapters.logins import LoginKeys
+from identity.adapters.mail import IdentityMails
+from identity.adapters.passwords import Argon2Passwords
+from identity.adapters.profiles import ProfilePublisher, ProfileRelay, Profiles
+from identity.adapters.recovery_demands import RecoveryDemands
+from identity.adapters.refresh_tokens import RefreshTokens
+from identity.adapters.throttle import ThrottleStore
+from identity.adapters.tokens import TokenSigner
+from identity.adapters.users import Users
+from identity.application.context import Identity
 from identity.config import Settings
-
-TOPIC = "identity.events"
+from identity.domain.lockout import LockPolicy
 
 
 def build_runtime(settings: Settings) -> ServiceRuntime:
-    return ServiceRuntime(settings, topic=TOPIC)
+    return ServiceRuntime(settings, topic=settings.events_topic)
+
+
+def build_signer(settings: Settings) -> TokenSigner:
+    if settings.signing_key_file is not None:
+        key = load_private(settings.signing_key_file)
+    else:
+        key = load_or_create_private(settings.generated_signing_key_path)
+    previous = (
+        [load_public(settings.previous_signing_key_file)]
+        if settings.previous_signing_key_file is not None
+        else []
+    )
+    return TokenSigner(
+        key,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl_seconds=settings.access_token_ttl_seconds,
+        previous=previous,
+    )
+
+
+def build_identity(
+    settings: Settings, runtime: ServiceRuntime, mailer: Mailer | None = None
+) -> Identity:
+    if runtime.store is None:
+        raise RuntimeError("identity needs an event store")
+    db = runtime.db
+    profiles = Profiles(db)
+    return Identity(
+        users=Users(runtime.store),
+        logins=LoginKeys(db),
+        credentials=Credentials(db),
+        profiles=profiles,
+        publisher=ProfilePublisher(profiles, settings.profiles_topic),
+        throttle=ThrottleStore(db),
+        refresh_tokens=RefreshTokens(db, ttl=timedelta(seconds=settings.refresh_token_ttl_seconds)),
+        recovery_demands=RecoveryDemands(db, ttl=timedelta(seconds=settings.recovery_ttl_seconds)),
+        replay_guard=AssertionReplayGuard(db),
+        passwords=Argon2Passwords(
+            time_cost=settings.argon2_time_cost,
+            memory_cost_kib=settings.argon2_memory_cost_kib,
+            parallelism=settings.argon2_parallelism,
+            workers=settings.hash_workers,
+        ),
+        signer=build_signer(settings),
+        idps=TrustedIdentityProviders(
+            settings.trusted_idp_keys_file,
+            audience=settings.sso_audience,
+            max_lifetime_seconds=settings.sso_max_assertion_lifetime_seconds,
+        ),
+        mails=IdentityMails(mailer or Mailer(), settings.web_base_url),
+        lock_policy=LockPolicy(
+            threshold=settings.lock_threshold,
+            base_duration=timedelta(seconds=settings.lock_base_seconds),
+            max_duration=timedelta(seconds=settings.lock_max_seconds),
+        ),
+        recovery_ttl=timedelta(seconds=settings.recovery_ttl_seconds),
+    )
+
+
+@dataclass
+class Lifecycle:
+    """Startup and shutdown hooks: indexes, the producer for profiles, the profile relay."""
+
+    identity: Identity
+    settings: Settings
+    _relay: asyncio.Task[None] | None = field(default=None, init=False)
+
+    async def start(self, runtime: ServiceRuntime) -> None:
+        ctx = self.identity
+        await ctx.logins.ensure_indexes()
+        await ctx.profiles.ensure_indexes()
+        await ctx.refresh_tokens.ensure_indexes()
+        ctx.publisher.bind(runtime.producer)
+        relay = ProfileRelay(
+            ctx.publisher, timedelta(seconds=self.settings.outbox_relay_grace_seconds)
+        )
+        self._relay = asyncio.create_task(
+            relay.run_forever(self.settings.profile_relay_interval_seconds)
+        )
+
+    async def stop(self, runtime: ServiceRuntime) -> None:
+        if self._relay is not None:
+            self._relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._relay
+        self.identity.passwords.close()

@@ -1,6 +1,15 @@
-"""Settings of the identity service; env prefix ORGA_IDENTITY_, shared infrastructure ORGA_*."""
+"""Settings of the identity service; env prefix ORGA_IDENTITY_, shared infrastructure ORGA_*.
+
+Key material is configuration: `ORGA_IDENTITY_SIGNING_KEY_FILE` (PEM, Ed25519) signs tokens;
+without it a key is generated once under `generated_signing_key_path` so restarts keep tokens
+valid. `ORGA_IDENTITY_TRUSTED_IDP_KEYS_FILE` lists the identity providers (GAR-like) whose
+signed assertions are accepted.
+"""
+
+from pathlib import Path
 
 from orga_shared.config import ServiceSettings
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 
@@ -10,3 +19,29 @@ class Settings(ServiceSettings):
     service_name: str = "identity"
     port: int = 8101
     database: str = "orga_identity"
+
+    events_topic: str = "identity.events"
+    profiles_topic: str = "identity.user-profiles"
+    profile_relay_interval_seconds: float = Field(2.0, gt=0)
+
+    signing_key_file: Path | None = None
+    generated_signing_key_path: Path = Path(".local/identity/signing-key.pem")
+    previous_signing_key_file: Path | None = None
+    access_token_ttl_seconds: int = Field(900, ge=1)
+    refresh_token_ttl_seconds: int = Field(7 * 24 * 3600, ge=60)
+
+    trusted_idp_keys_file: Path = Path(".local/identity/trusted-idps.json")
+    sso_audience: str = "orga-identity"
+    sso_max_assertion_lifetime_seconds: int = Field(300, ge=1)
+
+    lock_threshold: int = Field(10, ge=1)
+    lock_base_seconds: float = Field(120.0, gt=0)
+    lock_max_seconds: float = Field(24 * 3600.0, gt=0)
+
+    argon2_time_cost: int = Field(2, ge=1)
+    argon2_memory_cost_kib: int = Field(19 * 1024, ge=8)
+    argon2_parallelism: int = Field(1, ge=1)
+    hash_workers: int | None = Field(None, ge=1)
+
+    recovery_ttl_seconds: int = Field(24 * 3600, ge=60)
+    web_base_url: str = "http://127.0.0.1:8100"

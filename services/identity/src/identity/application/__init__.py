@@ -1,0 +1,1 @@
+"""Use cases of identity, one module per flow; they touch adapters only through `Identity`."""

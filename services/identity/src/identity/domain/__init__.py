@@ -1,0 +1,1 @@
+"""Pure domain of identity: account aggregate, password policy, usernames, lockout, recovery."""

@@ -1,15 +1,42 @@
 """HTTP entrypoint of the identity service (an app factory for uvicorn)."""
 
+from __future__ import annotations
+
 from fastapi import FastAPI
 from orga_shared.http.app import create_app as create_service_app
+from orga_shared.mail import Mailer
 
-from identity.bootstrap import build_runtime
+from identity.bootstrap import Lifecycle, build_identity, build_runtime
 from identity.config import Settings
+from identity.entrypoints.api import accounts, admin, me, recovery, sessions, sso
+from identity.entrypoints.api.deps import LocalVerifier
+from identity.entrypoints.api.errors import install
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None) -> FastAPI:
     settings = settings or Settings()
     runtime = build_runtime(settings)
-    return create_service_app(
-        settings, runtime, title="Orga identity", description="Comptes, connexion, SSO et jetons"
+    identity = build_identity(settings, runtime, mailer)
+    lifecycle = Lifecycle(identity, settings)
+    app = create_service_app(
+        settings,
+        runtime,
+        title="Orga identity",
+        description="Comptes, connexion, SSO et jetons",
+        routers=[
+            accounts.router,
+            sessions.router,
+            me.router,
+            sso.router,
+            recovery.router,
+            admin.router,
+        ],
+        on_startup=[lifecycle.start],
+        on_shutdown=[lifecycle.stop],
     )
+    app.state.identity = identity
+    app.state.verifier = LocalVerifier(
+        identity.signer.jwks(), issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+    install(app)
+    return app

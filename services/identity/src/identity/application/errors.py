@@ -1,0 +1,62 @@
+"""Errors of the use cases that are not rules of one aggregate (uniqueness, credentials, tokens)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from identity.domain.errors import DomainError
+
+
+class EmailTaken(DomainError):
+    code = "email_already_used"
+    message = "Cette adresse e-mail est déjà utilisée."
+
+
+class UsernameUnavailable(DomainError):
+    code = "username_unavailable"
+    message = "Impossible de générer un identifiant disponible ; réessayez."
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+    message = "L'adresse e-mail ou l'identifiant et/ou le mot de passe saisis sont incorrects."
+
+
+class AccountLocked(DomainError):
+    code = "account_temporarily_locked"
+
+    def __init__(self, retry_at: datetime, now: datetime) -> None:
+        self.retry_after = max(1, int((retry_at - now).total_seconds() + 0.999))
+        minutes = max(1, (self.retry_after + 59) // 60)
+        super().__init__(
+            "Votre compte est temporairement bloqué après trop de tentatives de connexion "
+            f"infructueuses. Réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
+        )
+
+
+class InvalidRefreshToken(DomainError):
+    code = "invalid_refresh_token"
+    message = "Votre session n'est plus valide ; reconnectez-vous."
+
+
+class RefreshTokenReused(InvalidRefreshToken):
+    code = "refresh_token_reused"
+    message = (
+        "Ce jeton de session a déjà été utilisé : par sécurité, toutes les sessions liées "
+        "ont été fermées. Reconnectez-vous."
+    )
+
+
+class RecoveryAccountNotFound(DomainError):
+    code = "account_not_found"
+    message = "Nous n'avons trouvé aucun compte correspondant à ces informations."
+
+
+class InvalidRecoveryToken(DomainError):
+    code = "invalid_recovery_token"
+    message = "Ce lien de récupération est invalide, expiré ou déjà utilisé."
+
+
+class MailUnavailable(DomainError):
+    code = "mail_unavailable"
+    message = "L'e-mail n'a pas pu être envoyé ; réessayez dans quelques minutes."

@@ -1,0 +1,1 @@
+"""HTTP routers of identity, one module per flow."""

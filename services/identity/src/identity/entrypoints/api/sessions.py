@@ -1,0 +1,45 @@
+"""Login, refresh, logout, and the public keys (JWKS) every service verifies tokens with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from identity.application.login import login_with_password
+from identity.application.sessions import TokenPair, close_session, refresh_session
+from identity.entrypoints.api.deps import IdentityDep
+from identity.entrypoints.api.schemas import Login, RefreshRequest, Tokens
+
+router = APIRouter(tags=["sessions"])
+
+
+def tokens(pair: TokenPair) -> Tokens:
+    return Tokens(
+        user_id=pair.user_id,
+        access_token=pair.access_token,
+        expires_in=pair.expires_in,
+        refresh_token=pair.refresh_token,
+    )
+
+
+@router.post("/auth/token", summary="Se connecter (e-mail ou identifiant, mot de passe)")
+async def login(body: Login, ctx: IdentityDep) -> Tokens:
+    return tokens(await login_with_password(ctx, body.login, body.password))
+
+
+@router.post("/auth/refresh", summary="Prolonger la session (le jeton est renouvelé)")
+async def refresh(body: RefreshRequest, ctx: IdentityDep) -> Tokens:
+    return tokens(await refresh_session(ctx, body.refresh_token))
+
+
+@router.post("/auth/logout", status_code=204, summary="Se déconnecter")
+async def logout(body: RefreshRequest, ctx: IdentityDep) -> Response:
+    await close_session(ctx, body.refresh_token)
+    return Response(status_code=204)
+
+
+@router.get("/.well-known/jwks.json", tags=["keys"], summary="Clés publiques de signature")
+async def jwks(ctx: IdentityDep, response: Response) -> dict[str, Any]:
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return ctx.signer.jwks()
