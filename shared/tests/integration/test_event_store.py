@@ -4,6 +4,7 @@ import asyncio
 import uuid
 
 import pytest
+
 from orga_shared.eventstore import ConcurrencyError, EventStore, StreamCorrupted
 from orga_shared.testing.sample_events import CounterIncremented, evolve, registry
 

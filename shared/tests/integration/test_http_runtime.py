@@ -7,6 +7,7 @@ import pytest
 import structlog
 from asgi_lifespan import LifespanManager
 from fastapi import APIRouter
+
 from orga_shared.config import ServiceSettings
 from orga_shared.events import DomainEvent, Envelope
 from orga_shared.http.app import create_app

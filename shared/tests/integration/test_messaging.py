@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from faststream.kafka import KafkaBroker
+
 from orga_shared.events import DomainEvent, Envelope
 from orga_shared.eventstore import EventStore
 from orga_shared.messaging.consumer import EventSubscription

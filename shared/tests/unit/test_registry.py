@@ -1,4 +1,5 @@
 import pytest
+
 from orga_shared.events import Envelope, EventRegistry, UnknownEventType
 from orga_shared.testing.sample_events import CounterIncremented, registry
 

@@ -1,8 +1,7 @@
 """Wiring of the analytics service: real adapters, consumers, routers."""
 
-from orga_shared.runtime import ServiceRuntime
-
 from analytics.config import Settings
+from orga_shared.runtime import ServiceRuntime
 
 TOPIC = None
 

@@ -1,8 +1,7 @@
 """Wiring of the assessment service: real adapters, consumers, routers."""
 
-from orga_shared.runtime import ServiceRuntime
-
 from assessment.config import Settings
+from orga_shared.runtime import ServiceRuntime
 
 TOPIC = "assessment.events"
 

@@ -1,7 +1,8 @@
 """Settings of the assessment service; env prefix ORGA_ASSESSMENT_, shared infrastructure ORGA_*."""
 
-from orga_shared.config import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from orga_shared.config import ServiceSettings
 
 
 class Settings(ServiceSettings):

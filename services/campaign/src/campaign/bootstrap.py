@@ -1,8 +1,7 @@
 """Wiring of the campaign service: real adapters, consumers, routers."""
 
-from orga_shared.runtime import ServiceRuntime
-
 from campaign.config import Settings
+from orga_shared.runtime import ServiceRuntime
 
 TOPIC = "campaign.events"
 

@@ -1,7 +1,8 @@
 """Settings of the campaign service; env prefix ORGA_CAMPAIGN_, shared infrastructure ORGA_*."""
 
-from orga_shared.config import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from orga_shared.config import ServiceSettings
 
 
 class Settings(ServiceSettings):

@@ -1,7 +1,8 @@
 """Settings of the web UI (env prefix `ORGA_WEB_`): where each service's API is."""
 
-from orga_shared.config import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from orga_shared.config import ServiceSettings
 
 
 class Settings(ServiceSettings):

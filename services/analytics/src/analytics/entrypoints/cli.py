@@ -1,8 +1,7 @@
 """Command line of the analytics service: `orga-analytics serve`."""
 
-from orga_shared.cli import serve_main
-
 from analytics.config import Settings
+from orga_shared.cli import serve_main
 
 
 def main() -> int:

@@ -1,10 +1,10 @@
 """HTTP entrypoint of the analytics service (an app factory for uvicorn)."""
 
 from fastapi import FastAPI
-from orga_shared.http.app import create_app as create_service_app
 
 from analytics.bootstrap import build_runtime
 from analytics.config import Settings
+from orga_shared.http.app import create_app as create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,8 +1,7 @@
 """Command line of the assessment service: `orga-assessment serve`."""
 
-from orga_shared.cli import serve_main
-
 from assessment.config import Settings
+from orga_shared.cli import serve_main
 
 
 def main() -> int:

@@ -1,10 +1,11 @@
 """HTTP entrypoint of the assessment service (an app factory for uvicorn)."""
 
 from fastapi import FastAPI
-from orga_shared.http.app import create_app as create_service_app
 
 from assessment.bootstrap import build_runtime
 from assessment.config import Settings
+from assessment.entrypoints.content_routes import router as content_router
+from orga_shared.http.app import create_app as create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -15,4 +16,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime,
         title="Orga assessment",
         description="Contenu, participations, test adaptatif et résultats",
+        routers=[content_router],
     )

@@ -1,8 +1,7 @@
 """Command line of the campaign service: `orga-campaign serve`."""
 
-from orga_shared.cli import serve_main
-
 from campaign.config import Settings
+from orga_shared.cli import serve_main
 
 
 def main() -> int:

@@ -1,7 +1,6 @@
 """Command line of the web UI: `orga-web serve`."""
 
 from orga_shared.cli import serve_main
-
 from web.config import Settings
 
 

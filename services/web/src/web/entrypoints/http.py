@@ -7,10 +7,10 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
+
 from orga_shared.http.correlation import CorrelationMiddleware
 from orga_shared.http.errors import install_error_handlers
 from orga_shared.observability import configure_logging
-
 from web.config import Settings
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
