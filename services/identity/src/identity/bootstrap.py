@@ -103,6 +103,7 @@ class Lifecycle:
         await ctx.logins.ensure_indexes()
         await ctx.profiles.ensure_indexes()
         await ctx.refresh_tokens.ensure_indexes()
+        await ctx.throttle.ensure_indexes()
         ctx.publisher.bind(runtime.producer)
         relay = ProfileRelay(
             ctx.publisher, timedelta(seconds=self.settings.outbox_relay_grace_seconds)

@@ -1,4 +1,8 @@
-"""Account-recovery demands: a single-use secret e-mailed to the new address, stored hashed."""
+"""Account-recovery demands: a single-use secret e-mailed to the new address, stored hashed.
+
+Claiming inserts the digest into `recovery_claims`: the unique insert, not a conditional
+update (not atomic on FerretDB), decides which of two concurrent confirmations wins.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from identity.adapters.refresh_tokens import digest
 
@@ -23,6 +27,7 @@ class RecoveryDemand:
 class RecoveryDemands:
     def __init__(self, db: AsyncDatabase[dict[str, Any]], *, ttl: timedelta) -> None:
         self.collection: AsyncCollection[dict[str, Any]] = db["recovery_demands"]
+        self.claims: AsyncCollection[dict[str, Any]] = db["recovery_claims"]
         self.ttl = ttl
 
     async def create(self, user_id: str, email: str) -> str:
@@ -35,7 +40,6 @@ class RecoveryDemands:
                 "email": email,
                 "created_at": now,
                 "expires_at": now + self.ttl,
-                "used_at": None,
             }
         )
         return token
@@ -44,15 +48,17 @@ class RecoveryDemands:
         await self.collection.delete_one({"_id": digest(token)})
 
     async def claim(self, token: str) -> RecoveryDemand | None:
-        """Mark the demand used; None if unknown, already used or expired."""
+        """Take the demand for this confirmation; None if unknown, already used or expired."""
         now = datetime.now(UTC)
-        doc = await self.collection.find_one_and_update(
-            {"_id": digest(token), "used_at": None, "expires_at": {"$gt": now}},
-            {"$set": {"used_at": now}},
-            return_document=ReturnDocument.AFTER,
-        )
-        return None if doc is None else RecoveryDemand(doc["user_id"], doc["email"])
+        doc = await self.collection.find_one({"_id": digest(token)})
+        if doc is None or doc["expires_at"] <= now:
+            return None
+        try:
+            await self.claims.insert_one({"_id": doc["_id"], "claimed_at": now})
+        except DuplicateKeyError:
+            return None
+        return RecoveryDemand(doc["user_id"], doc["email"])
 
     async def release(self, token: str) -> None:
         """Give a claimed demand back (the recovery failed after the claim)."""
-        await self.collection.update_one({"_id": digest(token)}, {"$set": {"used_at": None}})
+        await self.claims.delete_one({"_id": digest(token)})

@@ -4,6 +4,10 @@ Each login starts a *family*; a refresh consumes the presented token and issues 
 the same family. Presenting an already consumed token means it leaked (or was replayed): the
 whole family is revoked, so the thief and the victim both have to log in again (OAuth 2.0
 security BCP, refresh token rotation with reuse detection).
+
+Single use is decided by inserting the token's digest into `refresh_token_uses` and a
+revocation by inserting the family into `refresh_revocations`: unique inserts are atomic on
+every database we run on, conditional updates are not on FerretDB.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 
 def digest(token: str) -> str:
@@ -41,6 +46,8 @@ class Consumed:
 class RefreshTokens:
     def __init__(self, db: AsyncDatabase[dict[str, Any]], *, ttl: timedelta) -> None:
         self.collection: AsyncCollection[dict[str, Any]] = db["refresh_tokens"]
+        self.uses: AsyncCollection[dict[str, Any]] = db["refresh_token_uses"]
+        self.revocations: AsyncCollection[dict[str, Any]] = db["refresh_revocations"]
         self.ttl = ttl
 
     async def ensure_indexes(self) -> None:
@@ -57,43 +64,41 @@ class RefreshTokens:
                 "family_id": family_id or str(uuid.uuid4()),
                 "issued_at": now,
                 "expires_at": now + self.ttl,
-                "used_at": None,
-                "revoked_at": None,
             }
         )
         return token
 
     async def consume(self, token: str) -> Consumed | RefreshProblem:
-        """Mark the token used (atomically: one winner) or say why it cannot be used."""
+        """Use the token (one winner, whatever the concurrency) or say why it cannot be used."""
         now = datetime.now(UTC)
-        doc = await self.collection.find_one_and_update(
-            {"_id": digest(token), "used_at": None, "revoked_at": None},
-            {"$set": {"used_at": now}},
-            return_document=ReturnDocument.AFTER,
-        )
-        if doc is not None:
-            if doc["expires_at"] <= now:
-                return RefreshProblem.EXPIRED
-            return Consumed(user_id=doc["user_id"], family_id=doc["family_id"])
         doc = await self.collection.find_one({"_id": digest(token)})
         if doc is None:
             return RefreshProblem.UNKNOWN
-        if doc["revoked_at"] is not None:
+        if await self.revocations.find_one({"_id": doc["family_id"]}) is not None:
             return RefreshProblem.REVOKED
-        await self.revoke_family(doc["family_id"])
-        return RefreshProblem.REUSED
+        if doc["expires_at"] <= now:
+            return RefreshProblem.EXPIRED
+        try:
+            await self.uses.insert_one({"_id": doc["_id"], "used_at": now})
+        except DuplicateKeyError:
+            await self.revoke_family(doc["family_id"])
+            return RefreshProblem.REUSED
+        if await self.revocations.find_one({"_id": doc["family_id"]}) is not None:
+            return RefreshProblem.REVOKED
+        return Consumed(user_id=doc["user_id"], family_id=doc["family_id"])
 
     async def family_of(self, token: str) -> str | None:
         doc = await self.collection.find_one({"_id": digest(token)})
         return None if doc is None else str(doc["family_id"])
 
     async def revoke_family(self, family_id: str) -> None:
-        await self.collection.update_many(
-            {"family_id": family_id, "revoked_at": None},
-            {"$set": {"revoked_at": datetime.now(UTC)}},
-        )
+        try:
+            await self.revocations.insert_one({"_id": family_id, "revoked_at": datetime.now(UTC)})
+        except DuplicateKeyError:
+            pass
 
     async def revoke_user(self, user_id: str) -> None:
-        await self.collection.update_many(
-            {"user_id": user_id, "revoked_at": None}, {"$set": {"revoked_at": datetime.now(UTC)}}
-        )
+        """Logout everywhere: every family this user has opened so far."""
+        families = {d["family_id"] async for d in self.collection.find({"user_id": user_id})}
+        for family_id in families:
+            await self.revoke_family(family_id)

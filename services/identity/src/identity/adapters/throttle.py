@@ -1,7 +1,10 @@
-"""Persistence of the login throttle (`domain.lockout`) with compare-and-set on a version.
+"""Persistence of the login throttle (`domain.lockout`) on unique inserts only.
 
-Counters of failed logins are operational security state, not history: they are overwritten,
-never published; only the resulting lock becomes an event (`UserLocked`).
+FerretDB (our local and CI database) does not make a conditional update atomic under
+concurrency, so no counter is ever incremented in place: taking a slot is inserting the
+document `user:window:slot`, opening a window is inserting `user:window`; the unique `_id`
+decides every race. Failure counters are operational state, never published; only a lock
+becomes an event (`UserLocked`).
 """
 
 from __future__ import annotations
@@ -9,55 +12,80 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from identity.domain.lockout import Throttle
-
-
-def _to_doc(state: Throttle) -> dict[str, Any]:
-    return {
-        "failures": state.failures,
-        "pending": [{"id": a, "at": at} for a, at in state.pending],
-        "lock_level": state.lock_level,
-        "locked_until": state.locked_until,
-    }
-
-
-def _from_doc(doc: dict[str, Any]) -> Throttle:
-    return Throttle(
-        failures=doc.get("failures", 0),
-        pending=tuple((p["id"], p["at"]) for p in doc.get("pending", [])),
-        lock_level=doc.get("lock_level", 0),
-        locked_until=doc.get("locked_until"),
-    )
+from identity.domain.lockout import Slot, Window
 
 
 class ThrottleStore:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
-        self.collection: AsyncCollection[dict[str, Any]] = db["login_throttle"]
+        self.windows: AsyncCollection[dict[str, Any]] = db["login_windows"]
+        self.attempts: AsyncCollection[dict[str, Any]] = db["login_attempts"]
 
-    async def load(self, user_id: str) -> tuple[Throttle, int]:
-        doc = await self.collection.find_one({"_id": user_id})
-        return (Throttle(), 0) if doc is None else (_from_doc(doc), int(doc["v"]))
-
-    async def save(self, user_id: str, state: Throttle, expected: int) -> bool:
-        """Write `state` if nobody wrote since version `expected`; False means reload and retry."""
-        if expected == 0:
-            try:
-                await self.collection.insert_one({"_id": user_id, "v": 1, **_to_doc(state)})
-                return True
-            except DuplicateKeyError:
-                return False
-        result = await self.collection.update_one(
-            {"_id": user_id, "v": expected}, {"$set": {**_to_doc(state), "v": expected + 1}}
+    async def ensure_indexes(self) -> None:
+        await self.windows.create_index(
+            [("user_id", ASCENDING), ("number", DESCENDING)], name="latest"
         )
-        return result.modified_count == 1
+        await self.attempts.create_index(
+            [("user_id", ASCENDING), ("window", ASCENDING)], name="by_window"
+        )
+
+    async def current(self, user_id: str) -> Window:
+        cursor = self.windows.find({"user_id": user_id}).sort("number", DESCENDING).limit(1)
+        async for doc in cursor:
+            return Window(doc["number"], doc["lock_level"], doc["locked_until"])
+        return Window()
+
+    async def slots(self, user_id: str, window: int) -> list[Slot]:
+        cursor = self.attempts.find({"user_id": user_id, "window": window})
+        return [Slot(d["slot"], d["started_at"], d["failed"]) async for d in cursor]
+
+    async def take(self, user_id: str, window: int, slot: int, now: datetime) -> bool:
+        try:
+            await self.attempts.insert_one(
+                {
+                    "_id": f"{user_id}:{window}:{slot}",
+                    "user_id": user_id,
+                    "window": window,
+                    "slot": slot,
+                    "started_at": now,
+                    "failed": None,
+                }
+            )
+            return True
+        except DuplicateKeyError:
+            return False
+
+    async def mark_failed(self, user_id: str, window: int, slot: int) -> None:
+        await self.attempts.update_one(
+            {"_id": f"{user_id}:{window}:{slot}"}, {"$set": {"failed": True}}
+        )
+
+    async def free(self, user_id: str, window: int, slot: int) -> None:
+        await self.attempts.delete_one({"_id": f"{user_id}:{window}:{slot}"})
+
+    async def open(self, user_id: str, window: Window, now: datetime) -> bool:
+        """Insert the next window; False when another attempt opened it first."""
+        try:
+            await self.windows.insert_one(
+                {
+                    "_id": f"{user_id}:{window.number}",
+                    "user_id": user_id,
+                    "number": window.number,
+                    "lock_level": window.lock_level,
+                    "locked_until": window.locked_until,
+                    "opened_at": now,
+                }
+            )
+        except DuplicateKeyError:
+            return False
+        await self.attempts.delete_many({"user_id": user_id, "window": {"$lt": window.number}})
+        await self.windows.delete_many({"user_id": user_id, "number": {"$lt": window.number}})
+        return True
 
     async def clear(self, user_id: str) -> None:
-        await self.collection.delete_one({"_id": user_id})
-
-
-def locked_until(state: Throttle, now: datetime) -> datetime | None:
-    return state.locked_until if state.is_locked(now) else None
+        await self.attempts.delete_many({"user_id": user_id})
+        await self.windows.delete_many({"user_id": user_id})

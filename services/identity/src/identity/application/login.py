@@ -1,22 +1,34 @@
 """Password login (e-mail or username) behind the brute-force throttle.
 
-The throttle is consulted *before* any hash: a locked account's attempts cost one small read,
+The throttle is consulted *before* any hash: a locked account's attempts cost two small reads,
 which is what keeps a brute-force attack from becoming a CPU attack on everyone else.
 """
 
 from __future__ import annotations
 
-import uuid
+from dataclasses import dataclass
 
 from identity.adapters.logins import email_key, username_key
 from identity.application.context import Identity
 from identity.application.errors import AccountLocked, InvalidCredentials
 from identity.application.sessions import TokenPair, open_session
-from identity.domain.lockout import Admitted, Refused, admit, record_failure, record_success
+from identity.domain.lockout import (
+    Window,
+    counted_failures,
+    free_slot,
+    refused_until,
+    retry_hint,
+    window_after_failures,
+    window_after_success,
+)
 from identity.domain.user import RecordLock
 from identity.domain.usernames import normalize_username
 
-CAS_ATTEMPTS = 20
+
+@dataclass(frozen=True)
+class Admission:
+    window: Window
+    slot: int
 
 
 def login_key(login: str) -> str:
@@ -24,38 +36,39 @@ def login_key(login: str) -> str:
     return email_key(value) if "@" in value else username_key(value)
 
 
-async def _admit(ctx: Identity, user_id: str, attempt_id: str) -> Refused | None:
-    for _ in range(CAS_ATTEMPTS):
-        state, version = await ctx.throttle.load(user_id)
-        outcome = admit(state, attempt_id, ctx.clock(), ctx.lock_policy)
-        if isinstance(outcome, Refused):
-            return outcome
-        assert isinstance(outcome, Admitted)
-        if await ctx.throttle.save(user_id, outcome.state, version):
-            return None
-    raise RuntimeError("login throttle contention")
+async def _lock_if_full(ctx: Identity, user_id: str, window: Window) -> None:
+    """Open the next, locked, window when this one is full of failures; raise if locked."""
+    now = ctx.clock()
+    slots = await ctx.throttle.slots(user_id, window.number)
+    locked = window_after_failures(
+        window, counted_failures(slots, now, ctx.lock_policy), now, ctx.lock_policy
+    )
+    if locked is None or locked.locked_until is None:
+        return
+    if await ctx.throttle.open(user_id, locked, now):
+        await ctx.users.execute(user_id, RecordLock(locked.locked_until, locked.lock_level))
+    raise AccountLocked(locked.locked_until, now)
 
 
-async def _failed(ctx: Identity, user_id: str, attempt_id: str) -> None:
-    for _ in range(CAS_ATTEMPTS):
-        state, version = await ctx.throttle.load(user_id)
+async def _admit(ctx: Identity, user_id: str) -> Admission:
+    for _ in range(3):
         now = ctx.clock()
-        new_state, locked = record_failure(state, attempt_id, now, ctx.lock_policy)
-        if await ctx.throttle.save(user_id, new_state, version):
-            if locked and new_state.locked_until is not None:
-                lock = RecordLock(new_state.locked_until, new_state.lock_level)
-                await ctx.users.execute(user_id, lock)
-                raise AccountLocked(new_state.locked_until, now)
-            return
-    raise RuntimeError("login throttle contention")
-
-
-async def _succeeded(ctx: Identity, user_id: str, attempt_id: str) -> None:
-    for _ in range(CAS_ATTEMPTS):
-        state, version = await ctx.throttle.load(user_id)
-        if await ctx.throttle.save(user_id, record_success(state, attempt_id), version):
-            return
-    raise RuntimeError("login throttle contention")
+        window = await ctx.throttle.current(user_id)
+        until = refused_until(window, now)
+        if until is not None:
+            ctx.stats.refused_locked += 1
+            raise AccountLocked(until, now)
+        slots = await ctx.throttle.slots(user_id, window.number)
+        while (slot := free_slot(slots, ctx.lock_policy)) is not None:
+            if await ctx.throttle.take(user_id, window.number, slot, now):
+                return Admission(window, slot)
+            slots = await ctx.throttle.slots(user_id, window.number)
+        await _lock_if_full(ctx, user_id, window)
+        if counted_failures(slots, now, ctx.lock_policy) < len(slots):
+            ctx.stats.refused_locked += 1
+            raise AccountLocked(retry_hint(slots, ctx.lock_policy), now)
+    ctx.stats.refused_locked += 1
+    raise AccountLocked(ctx.clock(), ctx.clock())
 
 
 async def login_with_password(ctx: Identity, login: str, password: str) -> TokenPair:
@@ -63,11 +76,8 @@ async def login_with_password(ctx: Identity, login: str, password: str) -> Token
     if user_id is None:
         await ctx.passwords.verify_unknown_user(password)
         raise InvalidCredentials()
-    attempt_id = uuid.uuid4().hex
-    refused = await _admit(ctx, user_id, attempt_id)
-    if refused is not None:
-        ctx.stats.refused_locked += 1
-        raise AccountLocked(refused.retry_at, ctx.clock())
+    admission = await _admit(ctx, user_id)
+    window, slot = admission.window, admission.slot
     stored = await ctx.credentials.password_hash(user_id)
     if stored is None:
         await ctx.passwords.verify_unknown_user(password)
@@ -75,9 +85,15 @@ async def login_with_password(ctx: Identity, login: str, password: str) -> Token
     else:
         ok = await ctx.passwords.verify(stored, password)
     if not ok:
-        await _failed(ctx, user_id, attempt_id)
+        await ctx.throttle.mark_failed(user_id, window.number, slot)
+        await _lock_if_full(ctx, user_id, window)
         raise InvalidCredentials()
-    await _succeeded(ctx, user_id, attempt_id)
+    slots = await ctx.throttle.slots(user_id, window.number)
+    clean = window_after_success(window, slots)
+    if clean is None:
+        await ctx.throttle.free(user_id, window.number, slot)
+    else:
+        await ctx.throttle.open(user_id, clean, ctx.clock())
     state, _ = await ctx.users.load(user_id)
     if not state.exists:
         raise InvalidCredentials()

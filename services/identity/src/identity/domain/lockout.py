@@ -1,14 +1,17 @@
 """Brute-force protection: after 10 failed logins a password login is refused for 2 minutes,
 then 4, 8, ... (capped), until a success resets everything.
 
-An attempt is *admitted* before its password is hashed and counted as pending, so even
-concurrent guesses cannot get more than `threshold` hashes per lock window; a refused attempt
-costs no hash at all. Pending attempts that never report (a crashed worker) expire.
+Attempts are counted in *windows*. A window has `threshold` slots; an attempt must take a free
+slot before its password is hashed, so even concurrent guesses get at most `threshold` hashes
+per window, and a refused attempt costs no hash at all. When every slot of a window holds a
+failure, the next window opens locked, for twice as long as the previous lock. A success opens
+a clean window. Slots whose attempt never reported (a crashed worker) count as failures once
+they are older than `pending_timeout`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 
@@ -26,11 +29,14 @@ class LockPolicy:
         factor = 1 << min(lock_level - 1, 30)
         return min(self.base_duration * factor, self.max_duration)
 
+    @property
+    def slots(self) -> range:
+        return range(1, self.threshold + 1)
+
 
 @dataclass(frozen=True)
-class Throttle:
-    failures: int = 0
-    pending: tuple[tuple[str, datetime], ...] = ()
+class Window:
+    number: int = 0
     lock_level: int = 0
     locked_until: datetime | None = None
 
@@ -39,55 +45,51 @@ class Throttle:
 
 
 @dataclass(frozen=True)
-class Admitted:
-    state: Throttle
+class Slot:
+    """An attempt in a window: `failed` None while its password is being checked."""
+
+    number: int
+    started_at: datetime
+    failed: bool | None
 
 
-@dataclass(frozen=True)
-class Refused:
-    """No hash: the account is locked (`retry_at` is when) or its last free slots are in flight."""
-
-    retry_at: datetime
-    locked: bool
+def refused_until(window: Window, now: datetime) -> datetime | None:
+    return window.locked_until if window.is_locked(now) else None
 
 
-def _prune(state: Throttle, now: datetime, policy: LockPolicy) -> Throttle:
-    alive = tuple(p for p in state.pending if now - p[1] < policy.pending_timeout)
-    return state if alive == state.pending else replace(state, pending=alive)
+def free_slot(taken: list[Slot], policy: LockPolicy) -> int | None:
+    used = {s.number for s in taken}
+    return next((n for n in policy.slots if n not in used), None)
 
 
-def admit(
-    state: Throttle, attempt_id: str, now: datetime, policy: LockPolicy
-) -> Admitted | Refused:
-    state = _prune(state, now, policy)
-    if state.locked_until is not None and now < state.locked_until:
-        return Refused(retry_at=state.locked_until, locked=True)
-    if state.failures + len(state.pending) >= policy.threshold:
-        oldest = min(p[1] for p in state.pending)
-        return Refused(retry_at=oldest + policy.pending_timeout, locked=False)
-    return Admitted(replace(state, pending=(*state.pending, (attempt_id, now))))
-
-
-def _without(state: Throttle, attempt_id: str) -> tuple[tuple[str, datetime], ...]:
-    return tuple(p for p in state.pending if p[0] != attempt_id)
-
-
-def record_failure(
-    state: Throttle, attempt_id: str, now: datetime, policy: LockPolicy
-) -> tuple[Throttle, bool]:
-    """The state after a wrong password, and whether this failure started a new lock."""
-    if state.is_locked(now):
-        return replace(state, pending=_without(state, attempt_id)), False
-    failures = state.failures + 1
-    pending = _without(state, attempt_id)
-    if failures < policy.threshold:
-        return replace(state, failures=failures, pending=pending), False
-    level = state.lock_level + 1
-    locked = Throttle(
-        failures=0, pending=pending, lock_level=level, locked_until=now + policy.duration(level)
+def counted_failures(slots: list[Slot], now: datetime, policy: LockPolicy) -> int:
+    """Failures, plus attempts pending for longer than any check takes (their worker died)."""
+    return sum(
+        1
+        for s in slots
+        if s.failed or (s.failed is None and now - s.started_at >= policy.pending_timeout)
     )
-    return locked, True
 
 
-def record_success(state: Throttle, attempt_id: str) -> Throttle:
-    return Throttle(pending=_without(state, attempt_id))
+def retry_hint(slots: list[Slot], policy: LockPolicy) -> datetime:
+    """All slots are busy with attempts in flight: when to try again."""
+    return min(s.started_at for s in slots) + policy.pending_timeout
+
+
+def window_after_failures(
+    window: Window, failures: int, now: datetime, policy: LockPolicy
+) -> Window | None:
+    """The locked window to open when this window is full of failures, else None."""
+    if failures < policy.threshold:
+        return None
+    level = window.lock_level + 1
+    return Window(
+        number=window.number + 1, lock_level=level, locked_until=now + policy.duration(level)
+    )
+
+
+def window_after_success(window: Window, slots: list[Slot]) -> Window | None:
+    """A clean window when there is something to forget, else None (keep the current one)."""
+    if window.lock_level == 0 and not any(s.failed for s in slots):
+        return None
+    return Window(number=window.number + 1)
