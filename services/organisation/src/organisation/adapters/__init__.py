@@ -1,0 +1,1 @@
+"""Adapters: MongoDB views and stores, Kafka publishing of profiles, files, mail, identity."""

@@ -1,0 +1,1 @@
+"""Pure domain of the organisation service: aggregates, rules and value objects; no I/O."""

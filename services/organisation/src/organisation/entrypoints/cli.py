@@ -1,7 +1,6 @@
 """Command line of the organisation service: `orga-organisation serve`."""
 
 from orga_shared.cli import serve_main
-
 from organisation.config import Settings
 
 

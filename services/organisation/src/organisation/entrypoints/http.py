@@ -1,18 +1,29 @@
 """HTTP entrypoint of the organisation service (an app factory for uvicorn)."""
 
+from __future__ import annotations
+
 from fastapi import FastAPI
+
 from orga_shared.http.app import create_app as create_service_app
-
-from organisation.bootstrap import build_runtime
+from orga_shared.mail import MailSettings
+from organisation.bootstrap import build_service
 from organisation.config import Settings
+from organisation.entrypoints.routes import errors, invitations, learners, organisations, team
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, mail: MailSettings | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime = build_runtime(settings)
-    return create_service_app(
+    service = build_service(settings, mail=mail)
+    app = create_service_app(
         settings,
-        runtime,
+        service.runtime,
         title="Orga organisation",
         description="Organisations, équipes, invitations et élèves",
+        routers=[organisations.router, team.router, invitations.router, learners.router],
+        on_startup=[service.on_startup],
+        on_shutdown=[service.on_shutdown],
     )
+    app.state.context = service.context
+    app.state.membership_directory = service.context.views.directory
+    errors.install(app)
+    return app
