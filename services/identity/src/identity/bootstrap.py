@@ -7,9 +7,6 @@ import contextlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from orga_shared.mail import Mailer
-from orga_shared.runtime import ServiceRuntime
-
 from identity.adapters.assertion_replay import AssertionReplayGuard
 from identity.adapters.credentials import Credentials
 from identity.adapters.idp import TrustedIdentityProviders
@@ -26,6 +23,8 @@ from identity.adapters.users import Users
 from identity.application.context import Identity
 from identity.config import Settings
 from identity.domain.lockout import LockPolicy
+from orga_shared.mail import Mailer
+from orga_shared.runtime import ServiceRuntime
 
 
 def build_runtime(settings: Settings) -> ServiceRuntime:

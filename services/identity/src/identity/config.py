@@ -8,9 +8,10 @@ signed assertions are accepted.
 
 from pathlib import Path
 
-from orga_shared.config import ServiceSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+
+from orga_shared.config import ServiceSettings
 
 
 class Settings(ServiceSettings):

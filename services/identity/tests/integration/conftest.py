@@ -12,7 +12,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from pymongo import AsyncMongoClient
+
 from identity.adapters.idp_simulator import IdpSimulator
 from identity.application.context import Identity
 from identity.config import Settings
@@ -31,7 +33,6 @@ from orga_shared.mail import Mailer, MailSettings
 from orga_shared.messaging.topics import compacted, ensure_topics
 from orga_shared.testing.fixtures import read_topic
 from orga_shared.testing.infra import Infra
-from pymongo import AsyncMongoClient
 
 
 class _Sink:
@@ -39,7 +40,7 @@ class _Sink:
         self.messages: list[Message] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
 

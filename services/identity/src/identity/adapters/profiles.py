@@ -15,10 +15,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from orga_shared.observability import get_logger
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+
+from orga_shared.observability import get_logger
 
 log = get_logger(__name__)
 PERSONAL_FIELDS = ("first_name", "last_name", "email", "username", "birth_date")

@@ -6,10 +6,9 @@ on a fresh load (decide is pure, so retrying is safe).
 
 from __future__ import annotations
 
+from identity.domain.user import Command, User, decide, evolve
 from orga_shared.events import DomainEvent
 from orga_shared.eventstore import ConcurrencyError, EventStore
-
-from identity.domain.user import Command, User, decide, evolve
 
 
 def stream_id(user_id: str) -> str:

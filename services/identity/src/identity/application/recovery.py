@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from orga_shared.observability import get_logger
-
 from identity.adapters.logins import email_key, username_key
 from identity.application.accounts import reserve_login
 from identity.application.context import Identity
@@ -28,6 +26,7 @@ from identity.domain.person import clean_name, normalize_email, parse_birth_date
 from identity.domain.recovery import Candidate, match_candidate
 from identity.domain.user import Recover
 from identity.domain.usernames import normalize_username
+from orga_shared.observability import get_logger
 
 log = get_logger(__name__)
 

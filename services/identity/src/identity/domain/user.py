@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from orga_shared.contracts.identity import LoginMethod
-from orga_shared.events import DomainEvent
-
 from identity.domain.errors import AlreadyRegistered, NotRecoverable, UserIsErased, UserNotFound
 from identity.domain.events import (
     AccountRecovered,
@@ -25,6 +22,8 @@ from identity.domain.events import (
     UserProfileChanged,
     UserRegistered,
 )
+from orga_shared.contracts.identity import LoginMethod
+from orga_shared.events import DomainEvent
 
 PLATFORM_ADMIN = "platform-admin"
 ROLES = frozenset({PLATFORM_ADMIN})

@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 
 import httpx
-from orga_shared.cli import serve_main
 
 from identity.adapters.idp_simulator import DEFAULT_ISSUER, DEFAULT_KEY_PATH, IdpSimulator
 from identity.config import Settings
+from orga_shared.cli import serve_main
 
 
 async def _create_admin(settings: Settings, email: str, password: str) -> int:

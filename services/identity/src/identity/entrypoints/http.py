@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from orga_shared.http.app import create_app as create_service_app
-from orga_shared.mail import Mailer
 
 from identity.bootstrap import Lifecycle, build_identity, build_runtime
 from identity.config import Settings
 from identity.entrypoints.api import accounts, admin, me, recovery, sessions, sso
 from identity.entrypoints.api.deps import LocalVerifier
 from identity.entrypoints.api.errors import install
+from orga_shared.http.app import create_app as create_service_app
+from orga_shared.mail import Mailer
 
 
 def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None) -> FastAPI:

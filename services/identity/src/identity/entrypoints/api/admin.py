@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from fastapi.responses import PlainTextResponse
-from orga_shared.http.auth import CurrentPrincipal
-from orga_shared.http.errors import ApiError
 
 from identity.application.admin import erase_user
 from identity.entrypoints.api.deps import IdentityDep
+from orga_shared.http.auth import CurrentPrincipal
+from orga_shared.http.errors import ApiError
 
 router = APIRouter(tags=["admin"])
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from orga_shared.http.auth import JwksVerifier
 
 from identity.application.context import Identity
+from orga_shared.http.auth import JwksVerifier
 
 
 def get_identity(request: Request) -> Identity:

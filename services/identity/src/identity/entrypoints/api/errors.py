@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from orga_shared.http.errors import error_body
 
 from identity.application import errors as app
 from identity.domain import errors as dom
+from orga_shared.http.errors import error_body
 
 STATUS: list[tuple[type[dom.DomainError], int]] = [
     (dom.InvalidInput, 422),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from orga_shared.http.auth import CurrentPrincipal
-from orga_shared.http.errors import ApiError
 
 from identity.application.profile import get_me, update_me
 from identity.application.terms import accept_orga_terms
 from identity.entrypoints.api.deps import IdentityDep
 from identity.entrypoints.api.schemas import ProfilePatch
+from orga_shared.http.auth import CurrentPrincipal
+from orga_shared.http.errors import ApiError
 
 router = APIRouter(tags=["me"])
 
