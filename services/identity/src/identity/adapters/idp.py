@@ -49,7 +49,7 @@ class VerifiedAssertion:
 def parse_trust_file(data: dict[str, Any]) -> dict[str, IdentityProvider]:
     providers: dict[str, IdentityProvider] = {}
     for entry in data.get("identity_providers", []):
-        keys = {}
+        keys: dict[str, jwt.PyJWK] = {}
         for raw in entry.get("jwks", {}).get("keys", []):
             jwk = jwt.PyJWK(raw)
             keys[raw.get("kid") or f"key-{len(keys)}"] = jwk
