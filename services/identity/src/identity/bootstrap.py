@@ -20,11 +20,15 @@ from identity.adapters.refresh_tokens import RefreshTokens
 from identity.adapters.throttle import ThrottleStore
 from identity.adapters.tokens import TokenSigner
 from identity.adapters.users import Users
+from identity.application.accounts import repair_drafts
 from identity.application.context import Identity
 from identity.config import Settings
 from identity.domain.lockout import LockPolicy
 from orga_shared.mail import Mailer
+from orga_shared.observability import get_logger
 from orga_shared.runtime import ServiceRuntime
+
+log = get_logger(__name__)
 
 
 def build_runtime(settings: Settings) -> ServiceRuntime:
@@ -95,7 +99,7 @@ class Lifecycle:
 
     identity: Identity
     settings: Settings
-    _relay: asyncio.Task[None] | None = field(default=None, init=False)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list, init=False)
 
     async def start(self, runtime: ServiceRuntime) -> None:
         ctx = self.identity
@@ -107,13 +111,24 @@ class Lifecycle:
         relay = ProfileRelay(
             ctx.publisher, timedelta(seconds=self.settings.outbox_relay_grace_seconds)
         )
-        self._relay = asyncio.create_task(
-            relay.run_forever(self.settings.profile_relay_interval_seconds)
-        )
+        self._tasks = [
+            asyncio.create_task(relay.run_forever(self.settings.profile_relay_interval_seconds)),
+            asyncio.create_task(self._repair_forever(60.0)),
+        ]
+
+    async def _repair_forever(self, interval: float) -> None:
+        while True:
+            try:
+                await repair_drafts(self.identity)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("draft_repair_failed", error=str(exc))
+            await asyncio.sleep(interval)
 
     async def stop(self, runtime: ServiceRuntime) -> None:
-        if self._relay is not None:
-            self._relay.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._relay
+                await task
         self.identity.passwords.close()

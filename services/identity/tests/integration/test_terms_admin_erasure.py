@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from identity.application.accounts import repair_drafts
+from identity.domain.user import Register
 from identity.entrypoints.cli import _create_admin
 
 from .conftest import Running, profile_records, wait_for
@@ -96,3 +100,28 @@ async def test_the_relay_publishes_a_profile_left_unpublished_by_a_crash(running
     records = profile_records(await running.topic(running.settings.profiles_topic, 2), user_id)
     assert records[-1] is not None and records[-1]["last_name"] == "Après-Crash"
     assert records[-1]["version"] == 2
+
+
+async def test_drafts_left_by_a_crash_are_finished_or_removed(running: Running) -> None:
+    ctx = running.ctx
+    await ctx.logins.reserve("email:done@exemple.fr", "u-done")
+    await ctx.profiles.create(
+        "u-done", draft=True, first_name="Ada", last_name="Done", email="done@exemple.fr"
+    )
+    await ctx.users.execute("u-done", Register("u-done", "email", with_password=True))
+    await ctx.logins.reserve("email:ghost@exemple.fr", "u-ghost")
+    await ctx.credentials.set_password("u-ghost", "hash")
+    await ctx.profiles.create(
+        "u-ghost", draft=True, first_name="Gus", last_name="Ghost", email="ghost@exemple.fr"
+    )
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
+    await running.db["profiles"].update_many({}, {"$set": {"updated_at": long_ago}})
+
+    assert await repair_drafts(ctx) == 2
+
+    assert (await ctx.profiles.get("u-done") or {}).get("email") == "done@exemple.fr"
+    assert await ctx.profiles.get("u-ghost") is None
+    assert await ctx.logins.owner("email:ghost@exemple.fr") is None
+    assert await ctx.credentials.password_hash("u-ghost") is None
+    records = await running.topic(running.settings.profiles_topic, 1)
+    assert [r.key for r in records] == [b"u-done"], "a person without account is never published"

@@ -68,6 +68,12 @@ class Profiles:
             {"$set": {"draft": False, "published": False, "updated_at": datetime.now(UTC)}},
         )
 
+    async def drafts_before(self, cutoff: datetime, limit: int = 100) -> list[str]:
+        cursor = self.collection.find(
+            {"draft": True, "updated_at": {"$lte": cutoff}}, {"_id": 1}
+        ).limit(limit)
+        return [str(d["_id"]) async for d in cursor]
+
     async def delete_draft(self, user_id: str) -> None:
         await self.collection.delete_one({"_id": user_id, "draft": True})
 

@@ -115,3 +115,25 @@ async def register_with_username(
         profile={"first_name": first, "last_name": last, "username": username, "birth_date": born},
     )
     return user_id, username
+
+
+async def repair_drafts(ctx: Identity) -> int:
+    """After a crash mid-registration: finish accounts whose event is stored, drop the others.
+
+    A draft older than `orphan_grace` either has its `UserRegistered` (the crash hit between
+    the event and the activation: activate and publish) or not (the account never existed:
+    remove its draft profile, credentials and login keys). Returns the drafts handled.
+    """
+    handled = 0
+    for user_id in await ctx.profiles.drafts_before(ctx.clock() - ctx.orphan_grace):
+        _, version = await ctx.users.load(user_id)
+        if version > 0:
+            await ctx.profiles.activate(user_id)
+            await ctx.publisher.publish_quietly(user_id)
+        else:
+            for key in await ctx.logins.keys_of(user_id):
+                await ctx.logins.release(key, user_id)
+            await ctx.credentials.delete(user_id)
+            await ctx.profiles.delete_draft(user_id)
+        handled += 1
+    return handled
