@@ -213,6 +213,8 @@ async def measure(url: str, args: argparse.Namespace) -> dict[str, object]:
             unhashed = (attack.attacker_attempts - attacker_hashed) / after_tenth
             row = {
                 "round": r + 1,
+                "baseline_p50_ms": round(statistics.median(base.latencies) * 1000, 2),
+                "attack_p50_ms": round(statistics.median(attack.latencies) * 1000, 2),
                 "baseline_p99_ms": round(base.p99(), 2),
                 "attack_p99_ms": round(attack.p99(), 2),
                 "p99_ratio": round(attack.p99() / base.p99(), 3),
@@ -260,15 +262,16 @@ def run(argv: list[str] | None = None) -> dict[str, object]:
     data = asyncio.run(go())
     rounds: list[dict[str, float]] = data["rounds"]  # type: ignore[assignment]
     ratio = statistics.median(r["p99_ratio"] for r in rounds)
+    typical = min(rounds, key=lambda r: abs(r["p99_ratio"] - ratio))
     unhashed = statistics.median(r["rejected_without_hashing_after_10th"] for r in rounds)
     result: dict[str, object] = {
         "id": "G11",
-        "value": statistics.median(r["attack_p99_ms"] for r in rounds),
-        "baseline": statistics.median(r["baseline_p99_ms"] for r in rounds),
+        "value": typical["attack_p99_ms"],
+        "baseline": typical["baseline_p99_ms"],
         "ratio": ratio,
         "goal": "rejected without hashing after the 10th >= 90 %; other users' p99 / baseline <= 2",
         "met": unhashed >= 0.9 and ratio <= 2,
-        "unit": "ms (other users' login p99; value under attack, baseline without)",
+        "unit": "ms (other users' login p99 under attack; baseline: without attack)",
         "rejected_without_hashing_after_10th": unhashed,
         "rounds": rounds,
         "details": {
