@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from identity.adapters.idp_simulator import IdpSimulator
+from identity.entrypoints.cli import main
 
 from .conftest import Running
 
@@ -138,3 +139,24 @@ async def test_bad_assertions_are_refused_and_nothing_is_written(
     assert await running.commits() == 0
     assert await running.db["login_keys"].count_documents({}) == 0
     assert await running.db["profiles"].count_documents({}) == 0
+
+
+async def test_idp_simulate_command_trusts_itself_on_first_use_and_prints_a_usable_assertion(
+    running: Running, tmp_path, capsys
+) -> None:
+    trust_file = running.settings.trusted_idp_keys_file
+    names = ["--first-name", "Lina", "--last-name", "Haddad", "--saml-id", "GAR-CLI"]
+    files = ["--trust-file", str(trust_file), "--key-file", str(tmp_path / "cli" / "key.pem")]
+    code = main(
+        ["idp-simulate", *names, "--birth-date", "2011-06-30", "--issuer", "cli-idp", *files]
+    )
+    assertion = capsys.readouterr().out.strip()
+
+    assert code == 0 and (tmp_path / "cli" / "key.pem").exists()
+    r = await post(running, assertion)
+    assert r.status_code == 201, r.text
+    headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    me = (await running.client.get("/users/me", headers=headers)).json()
+    assert (me["first_name"], me["birth_date"]) == ("Lina", "2011-06-30")
+    still = running.idp.assertion(saml_id="GAR-OTHER", first_name="A", last_name="B")
+    assert (await post(running, still)).status_code == 201, "other IdPs stay trusted"
