@@ -170,6 +170,26 @@ async def test_logout_revokes_the_refresh_token(running: Running) -> None:
     assert still.status_code == 200, "logout closes this session, not the other device's"
 
 
+async def test_logout_everywhere_closes_every_session_of_the_user(running: Running) -> None:
+    _, email = await running.register()
+    _, other_email = await running.register()
+    sessions = [(await running.login(email)).json() for _ in range(2)]
+    other = (await running.login(other_email)).json()
+    headers = {"Authorization": f"Bearer {sessions[0]['access_token']}"}
+
+    assert (
+        await running.client.post("/auth/logout-everywhere", headers=headers)
+    ).status_code == 204
+
+    for session in sessions:
+        r = await running.client.post(
+            "/auth/refresh", json={"refresh_token": session["refresh_token"]}
+        )
+        assert r.status_code == 401
+    r = await running.client.post("/auth/refresh", json={"refresh_token": other["refresh_token"]})
+    assert r.status_code == 200
+
+
 async def test_unknown_refresh_token_is_refused(running: Running) -> None:
     r = await running.client.post("/auth/refresh", json={"refresh_token": "nope"})
     assert r.status_code == 401 and r.json()["code"] == "invalid_refresh_token"

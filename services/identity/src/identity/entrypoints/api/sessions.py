@@ -7,9 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from identity.application.login import login_with_password
-from identity.application.sessions import TokenPair, close_session, refresh_session
+from identity.application.sessions import (
+    TokenPair,
+    close_all_sessions,
+    close_session,
+    refresh_session,
+)
 from identity.entrypoints.api.deps import IdentityDep
 from identity.entrypoints.api.schemas import Login, RefreshRequest, Tokens
+from orga_shared.http.auth import CurrentPrincipal
 
 router = APIRouter(tags=["sessions"])
 
@@ -36,6 +42,14 @@ async def refresh(body: RefreshRequest, ctx: IdentityDep) -> Tokens:
 @router.post("/auth/logout", status_code=204, summary="Se déconnecter")
 async def logout(body: RefreshRequest, ctx: IdentityDep) -> Response:
     await close_session(ctx, body.refresh_token)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/auth/logout-everywhere", status_code=204, summary="Se déconnecter de tous les appareils"
+)
+async def logout_everywhere(principal: CurrentPrincipal, ctx: IdentityDep) -> Response:
+    await close_all_sessions(ctx, principal.user_id)
     return Response(status_code=204)
 
 
