@@ -228,6 +228,7 @@ async def measure(url: str, args: argparse.Namespace) -> dict[str, object]:
                 "attacker_statuses": attack.attacker_statuses,
                 "other_logins": attack.other_attempts + base.other_attempts,
                 "other_login_errors": attack.other_errors + base.other_errors,
+                "load_average_1m": round(os.getloadavg()[0], 2),
             }
             rounds.append(row)
             print(json.dumps(row), flush=True)
