@@ -183,6 +183,22 @@ async def local_identity() -> AsyncIterator[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+async def attack_phase(
+    client: httpx.AsyncClient,
+    emails: list[str],
+    victim: str,
+    args: argparse.Namespace,
+    phase: Phase,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Other users' load with the attacker beside it; /metrics read before and after."""
+    before = await metrics(client)
+    await asyncio.gather(
+        other_users_load(client, emails, args.rate, args.phase_seconds, phase),
+        attacker(client, victim, args.phase_seconds, phase),
+    )
+    return before, await metrics(client)
+
+
 async def measure(url: str, args: argparse.Namespace) -> dict[str, object]:
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(base_url=url, timeout=60.0, limits=limits) as client:
@@ -195,15 +211,13 @@ async def measure(url: str, args: argparse.Namespace) -> dict[str, object]:
         await other_users_load(client, emails, args.rate, args.warmup, Phase())
         rounds = []
         for r in range(args.rounds):
-            base = Phase()
-            await other_users_load(client, emails, args.rate, args.phase_seconds, base)
-            attack = Phase()
-            before = await metrics(client)
-            await asyncio.gather(
-                other_users_load(client, emails, args.rate, args.phase_seconds, attack),
-                attacker(client, victims[r], args.phase_seconds, attack),
-            )
-            after = await metrics(client)
+            base, attack = Phase(), Phase()
+            if r % 2:  # alternate the order so drift over time does not favour either phase
+                before, after = await attack_phase(client, emails, victims[r], args, attack)
+                await other_users_load(client, emails, args.rate, args.phase_seconds, base)
+            else:
+                await other_users_load(client, emails, args.rate, args.phase_seconds, base)
+                before, after = await attack_phase(client, emails, victims[r], args, attack)
             verifications = (
                 after["identity_password_verifications_total"]
                 - before["identity_password_verifications_total"]
@@ -213,6 +227,7 @@ async def measure(url: str, args: argparse.Namespace) -> dict[str, object]:
             unhashed = (attack.attacker_attempts - attacker_hashed) / after_tenth
             row = {
                 "round": r + 1,
+                "order": "attack first" if r % 2 else "baseline first",
                 "baseline_p50_ms": round(statistics.median(base.latencies) * 1000, 2),
                 "attack_p50_ms": round(statistics.median(attack.latencies) * 1000, 2),
                 "baseline_p99_ms": round(base.p99(), 2),
