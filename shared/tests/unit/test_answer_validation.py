@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from orga_shared.content.framework import Challenge
 from orga_shared.content.treatments import t1, t2
 from orga_shared.content.validation import AnswerFormatError, parse_blocks, validate

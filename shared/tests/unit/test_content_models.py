@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import ValidationError
+
 from orga_shared.content import load_release
 from orga_shared.content.framework import CHALLENGE_TYPES, CompetenceContent
 from orga_shared.content.lint import lint
@@ -19,7 +21,6 @@ from orga_shared.content.models import (
     compute_pix_values,
     level_to_threshold,
 )
-from pydantic import ValidationError
 
 pytestmark = pytest.mark.unit
 

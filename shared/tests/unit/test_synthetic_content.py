@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from orga_shared.content import load_release
 from orga_shared.content.framework import CHALLENGE_TYPES
 from orga_shared.content.lint import lint
