@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from pymongo import UpdateOne
 
 from orga_shared.contracts.organisation import LearnerProfile
 from orga_shared.observability import get_logger
@@ -61,16 +60,14 @@ class ProfilePublisher:
                 for doc in docs
             ]
             await asyncio.gather(*futures)
-            await self.store.learners.bulk_write(
-                [
-                    UpdateOne(
-                        {"_id": d["_id"], "profile_version": d["profile_version"]},
-                        {"$set": {"published": True}},
-                    )
-                    for d in docs
-                ],
-                ordered=False,
-            )
+            by_version: dict[int, list[str]] = {}
+            for doc in docs:
+                by_version.setdefault(doc["profile_version"], []).append(doc["_id"])
+            for profile_version, ids in by_version.items():
+                await self.store.learners.update_many(
+                    {"_id": {"$in": ids}, "profile_version": profile_version},
+                    {"$set": {"published": True}},
+                )
             total += len(docs)
             if len(docs) < self.batch_size:
                 return total

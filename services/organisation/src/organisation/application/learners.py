@@ -96,7 +96,7 @@ async def list_learners(
     shown = docs[(page - 1) * size : page * size]
     return {
         "data": [
-            {"id": d["_id"], **{f: d.get(f) for f in LIST_FIELDS}, "linked": bool(d["user_id"])}
+            {"id": d["_id"], **{f: d.get(f) for f in LIST_FIELDS}, "linked": bool(d.get("user_id"))}
             for d in shown
         ],
         "meta": {
