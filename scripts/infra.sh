@@ -36,11 +36,19 @@ install_kafka() {
 
 install_ferretdb() {
   local src="$ROOT/infra/ferretdb" stamp="$LOCAL/bin/.ferretdb.sum"
-  local sum; sum="$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -d' ' -f1)"
+  local sum; sum="$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" "$src/patch.sh" | sha256sum | cut -d' ' -f1)"
   if [[ -x "$FERRET_BIN" && -f "$stamp" && "$(cat "$stamp")" == "$sum" ]]; then return; fi
   need go "Go builds FerretDB from its module"
   echo "infra: building FerretDB $(awk '/FerretDB\/FerretDB v/{print $3; exit}' "$src/go.mod") (a few minutes the first time)"
-  (cd "$src" && CGO_ENABLED=0 go build -o "$FERRET_BIN" .) >"$LOGS/ferretdb-install.log" 2>&1 \
+  # Build in a scratch copy: FerretDB's module is copied there and patched (docs/adr/0010).
+  local build="$LOCAL/build/ferretdb"
+  rm -rf "$build" && mkdir -p "$build"
+  cp "$src/go.mod" "$src/go.sum" "$src/main.go" "$build/"
+  (cd "$build" && go mod download github.com/FerretDB/FerretDB \
+     && cp -r "$(go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB)" ferretdb-src \
+     && chmod -R u+w ferretdb-src && bash "$src/patch.sh" ferretdb-src \
+     && go mod edit -replace github.com/FerretDB/FerretDB=./ferretdb-src \
+     && CGO_ENABLED=0 go build -o "$FERRET_BIN" .) >"$LOGS/ferretdb-install.log" 2>&1 \
     || { tail -20 "$LOGS/ferretdb-install.log"; die "could not build FerretDB"; }
   echo "$sum" >"$stamp"
 }

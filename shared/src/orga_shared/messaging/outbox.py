@@ -64,7 +64,13 @@ class OutboxPublisher:
 
 
 class OutboxRelay:
-    """Republishes commits a crash left unpublished; run it beside every writer."""
+    """Republishes commits a crash left unpublished; run it beside every writer.
+
+    One pass streams the unpublished commits once, in commit order, and publishes them in
+    chunks; each chunk is marked by `_id` point updates. On MongoDB the `(published, seq)` index
+    serves the pass; on FerretDB, which pushes down only `_id` equality (docs/adr/0010), a pass
+    costs one scan instead of one per batch.
+    """
 
     def __init__(
         self,
@@ -72,31 +78,46 @@ class OutboxRelay:
         *,
         grace: timedelta = timedelta(seconds=5),
         batch_size: int = 500,
+        mark_concurrency: int = 32,
     ) -> None:
         self.publisher = publisher
         self.grace = grace
         self.batch_size = batch_size
+        self._marks = asyncio.Semaphore(mark_concurrency)
 
     async def run_once(self) -> int:
-        """Publish one batch of unpublished commits older than the grace period; return count."""
+        """One pass over the commits unpublished for longer than the grace period."""
         cutoff = datetime.now(UTC) - self.grace
         cursor = (
             self.publisher.commits.find({"published": False, "committed_at": {"$lte": cutoff}})
             .sort("seq", ASCENDING)
-            .limit(self.batch_size)
+            .batch_size(self.batch_size)
         )
-        docs = [doc async for doc in cursor]
-        if not docs:
-            return 0
+        total, chunk = 0, list[dict[str, Any]]()
+        async for doc in cursor:
+            chunk.append(doc)
+            if len(chunk) >= self.batch_size:
+                total += await self._relay(chunk)
+                chunk = []
+        if chunk:
+            total += await self._relay(chunk)
+        if total:
+            log.info("outbox_relayed", commits=total)
+        return total
+
+    async def _relay(self, docs: list[dict[str, Any]]) -> int:
         futures: list[asyncio.Future[Any]] = []
         for doc in docs:
             futures.extend(await self.publisher.send(Commit.from_document(doc)))
         await asyncio.gather(*futures)
-        await self.publisher.commits.update_many(
-            {"_id": {"$in": [d["_id"] for d in docs]}}, {"$set": {"published": True}}
-        )
-        log.info("outbox_relayed", commits=len(docs))
+        await asyncio.gather(*(self._mark(doc["_id"]) for doc in docs))
         return len(docs)
+
+    async def _mark(self, commit_id: str) -> None:
+        async with self._marks:
+            await self.publisher.commits.update_one(
+                {"_id": commit_id}, {"$set": {"published": True}}
+            )
 
     async def drain(self) -> int:
         total = 0
