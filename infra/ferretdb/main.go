@@ -19,6 +19,9 @@ func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27018", "TCP address to listen on")
 	dir := flag.String("sqlite-dir", ".local/ferretdb/data", "directory of the SQLite databases")
 	level := flag.String("log-level", "warn", "debug, info, warn or error")
+	// WAL with synchronous=NORMAL survives a killed process (the WAL is fsynced at checkpoints);
+	// only an OS crash or power loss may drop the last commits. Local and CI use only.
+	sync := flag.String("sqlite-synchronous", "normal", "SQLite synchronous pragma: full or normal")
 	flag.Parse()
 
 	var lvl slog.Level
@@ -35,7 +38,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dir + "/",
+		SQLiteURL: "file:" + *dir + "/?_pragma=synchronous(" + *sync + ")",
 	})
 	if err != nil {
 		logger.Error("cannot start FerretDB", "err", err)
