@@ -17,6 +17,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from pymongo import AsyncMongoClient
 
 from orga_shared.events import Envelope
 from orga_shared.mail import MailSettings
@@ -146,65 +147,76 @@ class Harness:
 HarnessFactory = Callable[..., Awaitable[Harness]]
 
 
-@pytest.fixture
-async def start_org(infra: Infra, tmp_path: Path) -> AsyncIterator[HarnessFactory]:
-    """Factory: `await start_org(**settings)`; every app started is stopped at the end."""
-    started: list[tuple[LifespanManager, httpx.AsyncClient, Settings, SmtpSink]] = []
+Stopper = Callable[[], Awaitable[None]]
 
-    async def start(**over: Any) -> Harness:
-        suffix = uuid.uuid4().hex[:10]
-        events_topic = f"organisation.events.{suffix}"
-        profiles_topic = f"organisation.learner-profiles.{suffix}"
-        await ensure_topics(
-            infra.kafka_bootstrap,
-            [
-                history(events_topic, 3),
-                history(dlq(events_topic), 1),
-                compacted(profiles_topic, 3),
-            ],
-        )
-        sink = SmtpSink(tmp_path / f"mail-{suffix}").start()
-        values: dict[str, Any] = {
-            "ORGA_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
-            "ORGA_MONGO_URL": infra.mongo_url,
-            "ORGA_LOG_JSON": True,
-            "ORGA_OUTBOX_RELAY_GRACE_SECONDS": 0.5,
-            "ORGA_OUTBOX_RELAY_INTERVAL_SECONDS": 0.5,
-            "database": f"test_organisation_{suffix}",
-            "events_topic": events_topic,
-            "profiles_topic": profiles_topic,
-            "repair_consumer": False,
-            "identity_events_topic": None,
-            "identity_url": "http://127.0.0.1:9",
-            "public_url": "http://orga.test",
-            "profile_relay_interval_seconds": 0.5,
-        }
-        values.update(over)
-        settings = Settings.model_validate(values)
-        mail = MailSettings.model_validate(
-            {"ORGA_SMTP_HOST": "127.0.0.1", "ORGA_SMTP_PORT": sink.port}
-        )
-        app = create_app(settings, mail=mail)
-        manager = LifespanManager(app, startup_timeout=60, shutdown_timeout=60)
-        await manager.__aenter__()
-        tokens = TokenFactory()
-        app.state.verifier.add_keys(tokens.jwks())
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
-        started.append((manager, client, settings, sink))
-        return Harness(app, client, settings, tokens, sink, infra)
 
-    yield start
-    from pymongo import AsyncMongoClient
+async def launch(infra: Infra, mail_dir: Path, **over: Any) -> tuple[Harness, Stopper]:
+    """Start one organisation app on fresh topics, database and mail folder."""
+    suffix = uuid.uuid4().hex[:10]
+    events_topic = f"organisation.events.{suffix}"
+    profiles_topic = f"organisation.learner-profiles.{suffix}"
+    await ensure_topics(
+        infra.kafka_bootstrap,
+        [history(events_topic, 3), history(dlq(events_topic), 1), compacted(profiles_topic, 3)],
+    )
+    sink = SmtpSink(mail_dir / f"mail-{suffix}").start()
+    values: dict[str, Any] = {
+        "ORGA_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
+        "ORGA_MONGO_URL": infra.mongo_url,
+        "ORGA_LOG_JSON": True,
+        "ORGA_OUTBOX_RELAY_GRACE_SECONDS": 0.5,
+        "ORGA_OUTBOX_RELAY_INTERVAL_SECONDS": 0.5,
+        "database": f"test_organisation_{suffix}",
+        "events_topic": events_topic,
+        "profiles_topic": profiles_topic,
+        "repair_consumer": False,
+        "identity_events_topic": None,
+        "identity_url": "http://127.0.0.1:9",
+        "public_url": "http://orga.test",
+        "profile_relay_interval_seconds": 0.5,
+    }
+    values.update(over)
+    settings = Settings.model_validate(values)
+    mail = MailSettings.model_validate({"ORGA_SMTP_HOST": "127.0.0.1", "ORGA_SMTP_PORT": sink.port})
+    app = create_app(settings, mail=mail)
+    manager = LifespanManager(app, startup_timeout=60, shutdown_timeout=60)
+    await manager.__aenter__()
+    tokens = TokenFactory()
+    app.state.verifier.add_keys(tokens.jwks())
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
-    mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(infra.mongo_url)
-    for manager, client, settings, sink in reversed(started):
+    async def stop() -> None:
         await client.aclose()
         await manager.__aexit__(None, None, None)
         sink.stop()
+        mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(infra.mongo_url)
         await mongo.drop_database(settings.database)
-    await mongo.close()
+        await mongo.close()
+
+    return Harness(app, client, settings, tokens, sink, infra), stop
+
+
+@pytest.fixture
+async def start_org(infra: Infra, tmp_path: Path) -> AsyncIterator[HarnessFactory]:
+    """Factory: `await start_org(**settings)`; every app started is stopped at the end."""
+    stoppers: list[Stopper] = []
+
+    async def start(**over: Any) -> Harness:
+        harness, stop = await launch(infra, tmp_path, **over)
+        stoppers.append(stop)
+        return harness
+
+    yield start
+    for stop in reversed(stoppers):
+        await stop()
 
 
 @pytest.fixture
 async def org(start_org: HarnessFactory) -> Harness:
     return await start_org()
+
+
+@pytest.fixture(scope="session")
+def launcher() -> Callable[..., Awaitable[tuple[Harness, Stopper]]]:
+    """`launch` for fixtures of a wider scope than one test."""
+    return launch

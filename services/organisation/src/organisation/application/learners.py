@@ -61,6 +61,10 @@ async def _org(ctx: Context, organisation_id: str) -> Organisation:
     return state
 
 
+async def check_member(ctx: Context, organisation_id: str, actor: Actor) -> None:
+    require_member(await _org(ctx, organisation_id), actor)
+
+
 async def list_learners(
     ctx: Context,
     organisation_id: str,

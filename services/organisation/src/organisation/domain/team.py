@@ -312,8 +312,8 @@ def _accept(state: Organisation, org_id: str, cmd: AcceptInvitation) -> list[Dom
         organisation_id=org_id, invitation_id=invitation.invitation_id, user_id=cmd.user_id
     )
     if existing is not None:
-        if invitation.role is None or invitation.role == existing.role:
-            return [accepted]
+        if invitation.role != "ADMIN" or existing.role == "ADMIN":
+            return [accepted]  # an invitation may promote a member, never demote an admin
         return [
             accepted,
             MembershipRoleChanged(

@@ -47,7 +47,8 @@ async def import_csv(
 
 
 @router.get(f"{PREFIX}/import-template.csv", summary="Télécharger le modèle (SUP)")
-async def template(organisation_id: str) -> Response:
+async def template(organisation_id: str, ctx: Ctx, actor: CurrentActor) -> Response:
+    await learners.check_member(ctx, organisation_id, actor)
     header = ";".join(c.header for c in COLUMNS) + "\n"
     return Response(
         header.encode("utf-8-sig"),
