@@ -1,0 +1,75 @@
+"""The service's own consumers: view repair from its topic, account kinds from identity."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from orga_shared.contracts.identity import UserRegistered
+from orga_shared.events import Envelope
+from orga_shared.testing.fixtures import eventually
+from organisation.demo import Pupil, siecle_xml
+from organisation.domain.events import MembershipCreated
+
+pytestmark = pytest.mark.integration
+
+
+async def test_views_are_repaired_from_kafka_after_a_crash(start_org):
+    org = await start_org(repair_consumer=True)
+    org_id = await org.create_org(admin="alice")
+    # a crash between the append and the inline view update: only the commit exists
+    stream = f"organisation-{org_id}"
+    _, version = await org.ctx.store.fold(stream, None, lambda s, e: s)
+    event = MembershipCreated(
+        organisation_id=org_id, membership_id=str(uuid.uuid4()), user_id="bob", role="MEMBER"
+    )
+    await org.ctx.store.append(stream, version, [event])
+    bob = org.auth("bob")
+
+    async def repaired() -> bool:
+        r = await org.client.get("/me/organisations", headers=bob)
+        return [o["id"] for o in r.json()["data"]] == [org_id]
+
+    assert await eventually(repaired, timeout=60)
+
+
+async def test_account_kind_from_identity_events_gives_the_r32_answer(start_org, new_topic):
+    identity_topic = await new_topic("identity.events")
+    org = await start_org(identity_events_topic=identity_topic)
+    org_id = await org.create_org(admin="admin-1")
+    r = await org.client.post(
+        f"/organisations/{org_id}/learners/import-siecle",
+        content=siecle_xml("0751234A", [Pupil("1111111111A", "Martin", "Léa", "14/03/2009")]),
+        headers=org.auth("admin-1"),
+    )
+    assert r.status_code == 200
+    first = {"first_name": "Léa", "last_name": "Martin", "birthdate": "2009-03-14"}
+    url = f"/organisations/{org_id}/learners/reconcile"
+    assert (await org.client.post(url, json=first, headers=org.auth("lea-gar"))).status_code == 200
+
+    envelope = Envelope(
+        event_type="UserRegistered",
+        schema_version=1,
+        stream_id="user-lea-gar",
+        stream_version=1,
+        producer="identity",
+        correlation_id="test",
+        payload=UserRegistered(user_id="lea-gar", method="username").model_dump(mode="json"),
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=org.infra.kafka_bootstrap)
+    await producer.start()
+    try:
+        await producer.send_and_wait(identity_topic, envelope.to_json_bytes(), key=b"lea-gar")
+    finally:
+        await producer.stop()
+
+    async def known() -> bool:
+        return await org.db["account_kinds"].find_one({"_id": "lea-gar"}) is not None
+
+    assert await eventually(known, timeout=60)
+    r = await org.client.post(url, json=first, headers=org.auth("someone-else"))
+    assert r.status_code == 409
+    assert r.json()["short_code"] == "R32"
+    assert "identifiant" in r.json()["message"]
