@@ -72,6 +72,13 @@ class ProfilePublisher:
             if len(docs) < self.batch_size:
                 return total
 
+    async def publish_soon(self, organisation_id: str) -> None:
+        """Best effort right after a write; the relay loop retries whatever fails here."""
+        try:
+            await self.publish_pending(organisation_id)
+        except Exception as exc:
+            log.warning("profile_publish_deferred", organisation_id=organisation_id, error=str(exc))
+
     async def run_forever(self, interval: float) -> None:
         while True:
             try:

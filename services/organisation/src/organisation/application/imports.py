@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from orga_shared.contracts.organisation import (
     ImportMode,
@@ -68,7 +68,7 @@ async def import_sup(
     def parse() -> ImportResult:
         return sup.validate(read_sup_csv(data, ctx.settings.max_uncompressed_bytes))
 
-    return await _import(ctx, organisation_id, actor, parse, "SUP_CSV", mode)  # type: ignore[arg-type]
+    return await _import(ctx, organisation_id, actor, parse, "SUP_CSV", cast(ImportMode, mode))
 
 
 async def _organisation(
@@ -130,7 +130,7 @@ async def _import(
         counts = await _append_in_chunks(ctx, organisation_id, command)
     finally:
         await ctx.learners.unlock(organisation_id, import_id)
-    await ctx.profiles.publish_pending(organisation_id)
+    await ctx.profiles.publish_soon(organisation_id)
     return {
         "import_id": import_id,
         "learner_count": len(ids),

@@ -247,4 +247,4 @@ async def erase_learner(ctx: Context, learner_id: str, actor: Actor) -> None:
         evolve_roster,
         lambda s: decide_erase(s, command),
     )
-    await ctx.profiles.publish_pending(organisation_id)
+    await ctx.profiles.publish_soon(organisation_id)

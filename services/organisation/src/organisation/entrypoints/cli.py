@@ -21,6 +21,7 @@ import uuid
 from typing import Any
 
 from orga_shared.cli import serve_main
+from orga_shared.contracts.organisation import Role
 from organisation.application import imports
 from organisation.application.organisations import add_member, create_organisation, describe
 from organisation.bootstrap import build_service
@@ -84,11 +85,11 @@ async def _seed(args: argparse.Namespace) -> list[dict[str, Any]]:
                     admin_email=args.admin_email,
                     organisation_id=org_id,
                 )
-            for user_id, role in [(u, "ADMIN") for u in args.admin_user_id] + [
-                (u, "MEMBER") for u in args.member_user_id
-            ]:
+            team: list[tuple[str, Role]] = [(u, "ADMIN") for u in args.admin_user_id]
+            team += [(u, "MEMBER") for u in args.member_user_id]
+            for user_id, role in team:
                 try:
-                    await add_member(ctx, org_id, PLATFORM, user_id, role)  # type: ignore[arg-type]
+                    await add_member(ctx, org_id, PLATFORM, user_id, role)
                 except Conflict:
                     pass  # already a member
             if type_ == "SCO" and uai:

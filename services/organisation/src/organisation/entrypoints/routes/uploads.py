@@ -7,7 +7,7 @@ content type) or as the `file` field of a multipart form (the web UI's upload fo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -48,7 +48,7 @@ async def read_upload(request: Request, limit: int) -> bytes:
 
 
 async def _file_field(request: Request, body: bytes) -> bytes:
-    async def stream() -> AsyncIterator[bytes]:
+    async def stream() -> AsyncGenerator[bytes, None]:
         yield body
 
     parser = MultiPartParser(request.headers, stream(), max_files=1, max_fields=10)
