@@ -1,0 +1,91 @@
+"""Demo data for `make run`: a platform admin, two teachers, two students and demo organisations.
+
+Idempotent: accounts that exist are logged into instead of created; the organisation seed
+skips what it already made. Everything goes through the services' own APIs and commands.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import httpx
+
+IDENTITY = os.environ.get("ORGA_WEB_IDENTITY_URL", "http://127.0.0.1:8101")
+PASSWORD = "Pix123456"
+ADMIN = ("admin@orga.local", "Admin", "Plateforme")
+TEACHERS = [
+    ("prof.martin@college-demo.fr", "Claire", "Martin"),
+    ("prof.bernard@college-demo.fr", "Hugo", "Bernard"),
+]
+STUDENT_EMAIL = ("eleve.durand@example.fr", "Léa", "Durand")
+STUDENT_USERNAME = ("Jean", "Dupont", "2011-03-07")
+
+
+def run(*args: str) -> str:
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"seed: {' '.join(args[:3])} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def login(client: httpx.Client, login_name: str) -> str:
+    response = client.post("/auth/token", json={"login": login_name, "password": PASSWORD})
+    response.raise_for_status()
+    return str(response.json()["user_id"])
+
+
+def account(client: httpx.Client, email: str, first: str, last: str) -> str:
+    body = {"email": email, "first_name": first, "last_name": last, "password": PASSWORD}
+    response = client.post("/users", json=body)
+    if response.status_code == 201:
+        return str(response.json()["id"])
+    return login(client, email)
+
+
+def student_with_username(client: httpx.Client) -> str:
+    """The first such account gets `jean.dupont0703`; later runs log into it instead."""
+    first, last, birth = STUDENT_USERNAME
+    expected = f"{first}.{last}{birth[8:10]}{birth[5:7]}".lower()
+    if client.post("/auth/token", json={"login": expected, "password": PASSWORD}).is_success:
+        return expected
+    body = {"first_name": first, "last_name": last, "birth_date": birth, "password": PASSWORD}
+    response = client.post("/users/student-accounts", json=body)
+    if response.status_code == 201:
+        return str(response.json()["username"])
+    response.raise_for_status()
+    return ""
+
+
+def main() -> int:
+    run("orga-identity", "create-admin", "--email", ADMIN[0], "--password", PASSWORD)
+    with httpx.Client(base_url=IDENTITY, timeout=30) as client:
+        teacher_ids = [account(client, *t) for t in TEACHERS]
+        account(client, *STUDENT_EMAIL)
+        username = student_with_username(client)
+    out = run(
+        "orga-organisation",
+        "seed",
+        "--admin-user-id",
+        teacher_ids[0],
+        "--member-user-id",
+        teacher_ids[1],
+        "--admin-email",
+        TEACHERS[0][0],
+    )
+    print(out.strip())
+    print(f"\nDemo accounts (password for all: {PASSWORD})")
+    print(f"  platform admin : {ADMIN[0]}")
+    print(f"  teacher (ADMIN): {TEACHERS[0][0]}")
+    print(f"  teacher (MEMBER): {TEACHERS[1][0]}")
+    print(f"  student e-mail : {STUDENT_EMAIL[0]}")
+    if username:
+        print(f"  student username: {username}")
+    inbox = os.environ.get("ORGA_MAIL_INBOX_PORT", "8025")
+    print(f"E-mails sent by the services: http://127.0.0.1:{inbox}/ (local SMTP sink)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
