@@ -86,6 +86,18 @@ async def store_on(infra, db, topic: str) -> AsyncIterator[EventStore]:
         await producer.stop()
 
 
+def counter_envelope(stream: str, payload: dict, schema_version: int = 2) -> Envelope:
+    return Envelope(
+        event_type=CounterIncremented.event_type,
+        schema_version=schema_version,
+        stream_id=stream,
+        stream_version=1,
+        producer="test",
+        correlation_id="c",
+        payload=payload,
+    )
+
+
 CRASHING_WRITER = textwrap.dedent(
     """
     import asyncio, os, signal, sys
@@ -185,15 +197,7 @@ async def test_same_event_delivered_twice_is_applied_once(infra, db, new_topic) 
     topic = await new_topic()
     stream = f"counter-{uuid.uuid4()}"
     counters = Counters(db)
-    envelope = Envelope(
-        event_type=CounterIncremented.event_type,
-        schema_version=2,
-        stream_id=stream,
-        stream_version=1,
-        producer="test",
-        correlation_id="c",
-        payload={"counter_id": stream, "by": 3, "reason": "twice"},
-    )
+    envelope = counter_envelope(stream, {"counter_id": stream, "by": 3, "reason": "twice"})
     producer = make_producer(infra.kafka_bootstrap, "dup")
     await producer.start()
     try:
@@ -216,15 +220,7 @@ async def test_old_event_version_on_the_topic_reaches_the_handler_upcast(
 ) -> None:
     topic = await new_topic()
     stream = f"counter-{uuid.uuid4()}"
-    old = Envelope(
-        event_type=CounterIncremented.event_type,
-        schema_version=1,
-        stream_id=stream,
-        stream_version=1,
-        producer="test",
-        correlation_id="c",
-        payload={"counter_id": stream, "by": 4},
-    )
+    old = counter_envelope(stream, {"counter_id": stream, "by": 4}, schema_version=1)
     producer = make_producer(infra.kafka_bootstrap, "old")
     await producer.start()
     try:
@@ -245,15 +241,7 @@ async def test_undecodable_message_goes_to_the_dlq_without_blocking(infra, db, n
     await producer.start()
     try:
         await producer.send_and_wait(topic, b"not json at all", key=b"k")
-        good = Envelope(
-            event_type=CounterIncremented.event_type,
-            schema_version=2,
-            stream_id=stream,
-            stream_version=1,
-            producer="test",
-            correlation_id="c",
-            payload={"counter_id": stream, "by": 1, "reason": "after garbage"},
-        )
+        good = counter_envelope(stream, {"counter_id": stream, "by": 1, "reason": "after garbage"})
         await producer.send_and_wait(topic, good.to_json_bytes(), key=b"k")
     finally:
         await producer.stop()
