@@ -104,6 +104,9 @@ start_daemon() {  # name port
 }
 
 up() {
+  # One `up` at a time per checkout: concurrent callers (test sessions, make targets) would
+  # otherwise race past the port check and start two brokers.
+  exec 9>"$RUN/up.lock"; flock 9
   install_kafka; install_ferretdb
   start_daemon kafka "$KAFKA_PORT"
   start_daemon ferretdb "$MONGO_PORT"
@@ -126,7 +129,20 @@ stop_one() {
   rm -f "$pidf"
 }
 
-down() { stop_one kafka; stop_one ferretdb; echo "infra: stopped"; }
+down() {
+  stop_one kafka; stop_one ferretdb
+  # Daemons of this checkout whose pid file was lost (a crash, an older run) are found by the
+  # paths on their command line.
+  pkill -TERM -f "kafka.Kafka $KAFKA_HOME/server.properties" 2>/dev/null || true
+  pkill -TERM -f "$FERRET_BIN --listen-addr" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    pgrep -f "kafka.Kafka $KAFKA_HOME/server.properties|$FERRET_BIN --listen-addr" >/dev/null || break
+    sleep 0.2
+  done
+  pkill -KILL -f "kafka.Kafka $KAFKA_HOME/server.properties" 2>/dev/null || true
+  pkill -KILL -f "$FERRET_BIN --listen-addr" 2>/dev/null || true
+  echo "infra: stopped"
+}
 
 status() {
   port_open "$KAFKA_PORT" && echo "kafka: up (:$KAFKA_PORT)" || echo "kafka: down"
