@@ -99,7 +99,7 @@ wait_port() {  # name port seconds logfile
 start_daemon() {  # name port
   local name="$1" port="$2" pidf="$RUN/$1.pid"
   if port_open "$port"; then echo "infra: $name already up on :$port"; return; fi
-  nohup "$0" "$name" >"$LOGS/$name.log" 2>&1 &
+  nohup "$0" "$name" >"$LOGS/$name.log" 2>&1 9>&- &
   echo $! >"$pidf"
 }
 
@@ -115,6 +115,7 @@ up() {
   # The port opens before the broker is ready: the topic tool waits for metadata, then creates topics.
   (cd "$ROOT" && uv run --frozen python -m orga_shared.messaging.topics ensure --wait 90)
   echo "infra: Kafka 127.0.0.1:$KAFKA_PORT and FerretDB 127.0.0.1:$MONGO_PORT are up"
+  exec 9>&-
 }
 
 stop_one() {
