@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -62,7 +62,7 @@ class ServiceRuntime:
             client_id=f"{settings.service_name}-consumer",
         )
         self.subscriptions: list[EventSubscription] = []
-        self._relay_task: asyncio.Task[None] | None = None
+        self._background: list[asyncio.Task[None]] = []
         self.started = False
 
     def subscribe(
@@ -103,21 +103,40 @@ class ServiceRuntime:
             sub.dlq_producer = producer
         if self.store is not None:
             await self.store.ensure_indexes()
-            self._relay_task = asyncio.create_task(
-                self.relay.run_forever(self.settings.outbox_relay_interval_seconds)
+            self.run_periodically(
+                "outbox_relay", self.relay.drain, self.settings.outbox_relay_interval_seconds
             )
         if self.subscriptions:
             await self.broker.start()
         self.started = True
         log.info("runtime_started", consumers=[s.name for s in self.subscriptions])
 
+    def run_periodically(
+        self, name: str, job: Callable[[], Awaitable[object]], interval: float
+    ) -> None:
+        """Run `job` every `interval` seconds until `stop()`; a failing run is logged, and the
+        next one tries again (relays that republish what a crash or an outage left behind)."""
+
+        async def loop() -> None:
+            while True:
+                try:
+                    await job()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("periodic_job_failed", job=name, error=str(exc))
+                await asyncio.sleep(interval)
+
+        self._background.append(asyncio.create_task(loop(), name=name))
+
     async def stop(self) -> None:
         if self.subscriptions:
             await self.broker.stop()
-        if self._relay_task is not None:
-            self._relay_task.cancel()
+        for task in self._background:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._relay_task
+                await task
+        self._background = []
         await self.producer.stop()
         await self.client.close()
         self.started = False

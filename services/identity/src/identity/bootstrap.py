@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from identity.adapters.assertion_replay import AssertionReplayGuard
@@ -99,7 +97,6 @@ class Lifecycle:
 
     identity: Identity
     settings: Settings
-    _tasks: list[asyncio.Task[None]] = field(default_factory=list, init=False)
 
     async def start(self, runtime: ServiceRuntime) -> None:
         ctx = self.identity
@@ -111,24 +108,10 @@ class Lifecycle:
         relay = ProfileRelay(
             ctx.publisher, timedelta(seconds=self.settings.outbox_relay_grace_seconds)
         )
-        self._tasks = [
-            asyncio.create_task(relay.run_forever(self.settings.profile_relay_interval_seconds)),
-            asyncio.create_task(self._repair_forever(60.0)),
-        ]
-
-    async def _repair_forever(self, interval: float) -> None:
-        while True:
-            try:
-                await repair_drafts(self.identity)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("draft_repair_failed", error=str(exc))
-            await asyncio.sleep(interval)
+        runtime.run_periodically(
+            "profile_relay", relay.drain, self.settings.profile_relay_interval_seconds
+        )
+        runtime.run_periodically("draft_repair", lambda: repair_drafts(ctx), 60.0)
 
     async def stop(self, runtime: ServiceRuntime) -> None:
-        for task in self._tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         self.identity.passwords.close()

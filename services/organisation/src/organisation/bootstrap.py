@@ -6,9 +6,7 @@ same adapters.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from orga_shared.mail import Mailer, MailSettings
 from orga_shared.runtime import ServiceRuntime
@@ -27,7 +25,6 @@ from organisation.config import Settings
 class Service:
     runtime: ServiceRuntime
     context: Context
-    _relay: asyncio.Task[None] | None = field(default=None, repr=False)
 
     async def on_startup(self, _: ServiceRuntime | None = None) -> None:
         ctx = self.context
@@ -35,15 +32,11 @@ class Service:
         await ctx.invitations.ensure_indexes()
         await ctx.learners.ensure_indexes()
         await ctx.organisations.ensure_indexes()
-        self._relay = asyncio.create_task(
-            ctx.profiles.run_forever(ctx.settings.profile_relay_interval_seconds)
+        self.runtime.run_periodically(
+            "profile_relay",
+            ctx.profiles.publish_pending,
+            ctx.settings.profile_relay_interval_seconds,
         )
-
-    async def on_shutdown(self, _: ServiceRuntime | None = None) -> None:
-        if self._relay is not None:
-            self._relay.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._relay
 
     async def start(self) -> None:
         """For the CLI: what the HTTP app's lifespan does."""
@@ -51,7 +44,6 @@ class Service:
         await self.on_startup()
 
     async def stop(self) -> None:
-        await self.on_shutdown()
         await self.runtime.stop()
 
 

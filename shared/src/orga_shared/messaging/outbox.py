@@ -124,13 +124,3 @@ class OutboxRelay:
         while n := await self.run_once():
             total += n
         return total
-
-    async def run_forever(self, interval: float) -> None:
-        while True:
-            try:
-                await self.drain()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("outbox_relay_failed", error=str(exc))
-            await asyncio.sleep(interval)

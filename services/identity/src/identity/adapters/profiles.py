@@ -9,7 +9,6 @@ An erased profile is published as a tombstone (null value), which compaction kee
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -178,13 +177,8 @@ class ProfileRelay:
             await self.publisher.publish(user_id)
         return len(ids)
 
-    async def run_forever(self, interval: float) -> None:
-        while True:
-            try:
-                while await self.run_once():
-                    pass
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("profile_relay_failed", error=str(exc))
-            await asyncio.sleep(interval)
+    async def drain(self) -> int:
+        total = 0
+        while n := await self.run_once():
+            total += n
+        return total

@@ -78,15 +78,3 @@ class ProfilePublisher:
             await self.publish_pending(organisation_id)
         except Exception as exc:
             log.warning("profile_publish_deferred", organisation_id=organisation_id, error=str(exc))
-
-    async def run_forever(self, interval: float) -> None:
-        while True:
-            try:
-                sent = await self.publish_pending()
-                if sent:
-                    log.info("profiles_relayed", count=sent)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("profile_relay_failed", error=str(exc))
-            await asyncio.sleep(interval)

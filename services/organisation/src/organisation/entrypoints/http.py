@@ -21,7 +21,6 @@ def create_app(settings: Settings | None = None, mail: MailSettings | None = Non
         description="Organisations, équipes, invitations et élèves",
         routers=[organisations.router, team.router, invitations.router, learners.router],
         on_startup=[service.on_startup],
-        on_shutdown=[service.on_shutdown],
     )
     app.state.context = service.context
     app.state.membership_directory = service.context.views.directory
