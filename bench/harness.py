@@ -216,12 +216,12 @@ def write_result(result: Result, name: str | None = None) -> Path:
     return path
 
 
-def write_baselines(results: Sequence[Result]) -> Path:
-    """`baselines.json`: every raw figure of this run, each with its rounds."""
+def write_baselines(results: Sequence[Result], name: str = "baselines") -> Path:
+    """`baselines.json` (or `<name>.json`): every raw figure of this run, each with its rounds."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / "baselines.json"
+    path = RESULTS_DIR / f"{name}.json"
     doc = {
-        "id": "baselines",
+        "id": name,
         "figures": [r.document() for r in results],
         "versions": versions(),
         "machine": machine(),

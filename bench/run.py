@@ -31,7 +31,8 @@ def discover() -> dict[str, str]:
         if match:
             found.append((int(match.group(1)), f"G{match.group(1)}", f"bench.{path.stem}"))
     found.sort()
-    return {"baselines": "bench.baselines", **{name: module for _, name, module in found}}
+    fixed = {"baselines": "bench.baselines", "database": "bench.database"}
+    return {**fixed, **{name: module for _, name, module in found}}
 
 
 def select(name: str | None, available: dict[str, str]) -> dict[str, str]:

@@ -36,7 +36,7 @@ install_kafka() {
 
 install_ferretdb() {
   local src="$ROOT/infra/ferretdb" stamp="$LOCAL/bin/.ferretdb.sum"
-  local sum; sum="$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" "$src/patch.sh" | sha256sum | cut -d' ' -f1)"
+  local sum; sum="$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" "$src/patch.sh" "$src"/patches/*.patch | sha256sum | cut -d' ' -f1)"
   if [[ -x "$FERRET_BIN" && -f "$stamp" && "$(cat "$stamp")" == "$sum" ]]; then return; fi
   need go "Go builds FerretDB from its module"
   echo "infra: building FerretDB $(awk '/FerretDB\/FerretDB v/{print $3; exit}' "$src/go.mod") (a few minutes the first time)"

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Patches a copy of FerretDB 1.24.0's source before it is built (docs/adr/0010).
-# The SQLite backend creates the _id index on `_ferretdb_sjson->"_id"` but filters by
-# `_ferretdb_sjson->'$._id'`; SQLite uses an expression index only for the identical
-# expression, so every lookup, update and delete by _id scanned the whole table.
-# Filtering with the index's own expression makes them index lookups; results are identical.
+# Applies Orga's patches to a copy of FerretDB 1.24.0's source before it is built
+# (docs/adr/0011-local-database-patches.md). Each patch must apply exactly (no fuzz, no offset
+# guessing past its context): a FerretDB version whose source differs fails the build instead
+# of silently building without a patch.
+#   0001 _id filter written with the _id index's own expression (was ADR 10)
+#   0002 equality and $in on top-level fields pushed down to SQLite, index-served
+#   0003 update/findAndModify/delete atomic per collection; each update statement closes its query
+#   0004 an update's modified documents written in batches, one SQLite transaction each
 set -euo pipefail
-file="$1/internal/backends/sqlite/metadata/metadata.go"
-before="IDColumn = DefaultColumn + \"->'\$._id'\""
-after='IDColumn = DefaultColumn + `->"_id"`'
-grep -qF "$before" "$file" || { echo "patch.sh: expected line not found in $file (FerretDB version changed?)" >&2; exit 1; }
-sed -i "s|$(printf '%s' "$before" | sed 's/[$.*[\^]/\\&/g')|$after|" "$file"
-grep -qF "$after" "$file" || { echo "patch.sh: patch did not apply" >&2; exit 1; }
-echo "patch.sh: FerretDB filters by _id with its index expression"
+src="$1"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+command -v patch >/dev/null 2>&1 || { echo "patch.sh: the 'patch' program is required" >&2; exit 1; }
+for p in "$here"/patches/*.patch; do
+  patch -d "$src" -p1 --batch --forward --fuzz=0 --no-backup-if-mismatch --quiet <"$p" \
+    || { echo "patch.sh: $(basename "$p") does not apply to $src (FerretDB version changed?)" >&2; exit 1; }
+  echo "patch.sh: applied $(basename "$p")"
+done

@@ -66,10 +66,9 @@ class OutboxPublisher:
 class OutboxRelay:
     """Republishes commits a crash left unpublished; run it beside every writer.
 
-    One pass streams the unpublished commits once, in commit order, and publishes them in
-    chunks; each chunk is marked by `_id` point updates. On MongoDB the `(published, seq)` index
-    serves the pass; on FerretDB, which pushes down only `_id` equality (docs/adr/0010), a pass
-    costs one scan instead of one per batch.
+    One pass streams the unpublished commits once, in commit order (the `(published, seq)`
+    index serves it, on MongoDB and on the local database: docs/database.md), publishes them in
+    chunks and marks each chunk with one `update_many` on `_id $in`.
     """
 
     def __init__(
@@ -78,12 +77,10 @@ class OutboxRelay:
         *,
         grace: timedelta = timedelta(seconds=5),
         batch_size: int = 500,
-        mark_concurrency: int = 32,
     ) -> None:
         self.publisher = publisher
         self.grace = grace
         self.batch_size = batch_size
-        self._marks = asyncio.Semaphore(mark_concurrency)
 
     async def run_once(self) -> int:
         """One pass over the commits unpublished for longer than the grace period."""
@@ -110,14 +107,10 @@ class OutboxRelay:
         for doc in docs:
             futures.extend(await self.publisher.send(Commit.from_document(doc)))
         await asyncio.gather(*futures)
-        await asyncio.gather(*(self._mark(doc["_id"]) for doc in docs))
+        await self.publisher.commits.update_many(
+            {"_id": {"$in": [doc["_id"] for doc in docs]}}, {"$set": {"published": True}}
+        )
         return len(docs)
-
-    async def _mark(self, commit_id: str) -> None:
-        async with self._marks:
-            await self.publisher.commits.update_one(
-                {"_id": commit_id}, {"$set": {"published": True}}
-            )
 
     async def drain(self) -> int:
         total = 0

@@ -1,7 +1,7 @@
 """Account-recovery demands: a single-use secret e-mailed to the new address, stored hashed.
 
-Claiming inserts the digest into `recovery_claims`: the unique insert, not a conditional
-update (not atomic on FerretDB), decides which of two concurrent confirmations wins.
+Claiming inserts the digest into `recovery_claims`: the unique insert decides which of two
+concurrent confirmations wins, and the claim stays on record.
 """
 
 from __future__ import annotations

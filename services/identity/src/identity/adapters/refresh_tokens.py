@@ -6,8 +6,8 @@ whole family is revoked, so the thief and the victim both have to log in again (
 security BCP, refresh token rotation with reuse detection).
 
 Single use is decided by inserting the token's digest into `refresh_token_uses` and a
-revocation by inserting the family into `refresh_revocations`: unique inserts are atomic on
-every database we run on, conditional updates are not on FerretDB.
+revocation by inserting the family into `refresh_revocations`: the unique insert decides the
+race and leaves the use on record (docs/database.md).
 """
 
 from __future__ import annotations

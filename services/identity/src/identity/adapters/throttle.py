@@ -1,9 +1,8 @@
 """Persistence of the login throttle (`domain.lockout`) on unique inserts only.
 
-FerretDB (our local and CI database) does not make a conditional update atomic under
-concurrency, so no counter is ever incremented in place: taking a slot is inserting the
-document `user:window:slot`, opening a window is inserting `user:window`; the unique `_id`
-decides every race. Failure counters are operational state, never published; only a lock
+No counter is incremented in place: taking a slot is inserting the document
+`user:window:slot`, opening a window is inserting `user:window`; the unique `_id` decides every
+race, and each slot taken stays on record as a fact (docs/database.md: unique inserts). Failure counters are operational state, never published; only a lock
 becomes an event (`UserLocked`).
 """
 
