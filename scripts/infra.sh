@@ -40,7 +40,7 @@ install_ferretdb() {
   if [[ -x "$FERRET_BIN" && -f "$stamp" && "$(cat "$stamp")" == "$sum" ]]; then return; fi
   need go "Go builds FerretDB from its module"
   echo "infra: building FerretDB $(awk '/FerretDB\/FerretDB v/{print $3; exit}' "$src/go.mod") (a few minutes the first time)"
-  # Build in a scratch copy: FerretDB's module is copied there and patched (docs/adr/0010).
+  # Build in a scratch copy: FerretDB's module is copied there and patched (docs/adr/0011).
   local build="$LOCAL/build/ferretdb"
   rm -rf "$build" && mkdir -p "$build"
   cp "$src/go.mod" "$src/go.sum" "$src/main.go" "$build/"

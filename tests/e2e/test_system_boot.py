@@ -34,7 +34,7 @@ def test_unknown_route_answers_a_structured_french_error(system) -> None:
     response = httpx.get(f"{system.urls['campaign']}/nope", timeout=5)
     assert response.status_code == 404
     assert response.json() == {
-        "code": "not_found",
+        "code": "NOT_FOUND",
         "message": "Ressource introuvable.",
         "field": None,
     }

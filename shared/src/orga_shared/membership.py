@@ -8,17 +8,17 @@ A service keeps its own copy of who belongs to which organisation (DESIGN §1) b
                       handler=projection.handle, event_types=MEMBERSHIP_EVENT_TYPES)
     app.state.membership_directory = MembershipDirectory(runtime.db)
 
-then protects routes with `Depends(require_member(roles=("ADMIN",)))`. Every membership event of
+then protects routes with `Depends(require_member(roles=("ADMIN",)))`
+(`orga_shared.http.membership`). Every membership event of
 one organisation comes from the same stream, so its stream version orders them: a document
 remembers the version that last wrote it and older or replayed events change nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, Literal, cast
 
-from fastapi import Request
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -30,7 +30,7 @@ from orga_shared.contracts.organisation import (
     MembershipRoleChanged,
 )
 from orga_shared.events.envelope import DomainEvent, Envelope
-from orga_shared.http.auth import Principal, require_principal
+from orga_shared.http.auth import Principal
 from orga_shared.http.errors import ApiError
 
 Role = Literal["ADMIN", "MEMBER"]
@@ -118,35 +118,11 @@ class MembershipDirectory:
         allowed = frozenset(roles)
         role = await self.role_of(principal.user_id, organisation_id)
         if role is None:
-            raise ApiError(403, "not_a_member", "Vous n'êtes pas membre de cette organisation.")
+            raise ApiError(403, "NOT_A_MEMBER", "Vous n'êtes pas membre de cette organisation.")
         if role not in allowed:
             raise ApiError(
                 403,
-                "forbidden_role",
+                "FORBIDDEN_ROLE",
                 "Cette action est réservée aux administrateurs de l'organisation.",
             )
         return role
-
-
-def require_member(
-    organisation_id: str = "organisation_id",
-    *,
-    roles: Iterable[Role] = ALL_ROLES,
-) -> Callable[[Request], Awaitable[Principal]]:
-    """FastAPI dependency: the caller must hold one of `roles` in the organisation named by the
-    path parameter `organisation_id` (its name, by default "organisation_id").
-
-    The directory is read from `app.state.membership_directory`.
-    """
-    allowed = tuple(roles)
-
-    async def dependency(request: Request) -> Principal:
-        principal = await require_principal(request)
-        value = request.path_params.get(organisation_id)
-        if not value:
-            raise ApiError(404, "not_found", "Organisation introuvable.")
-        directory: MembershipDirectory = request.app.state.membership_directory
-        await directory.check(principal, str(value), allowed)
-        return principal
-
-    return dependency

@@ -16,7 +16,6 @@ import argparse
 import html
 import json
 import re
-import socket
 import threading
 import time
 import uuid
@@ -31,6 +30,8 @@ from urllib.parse import unquote
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from orga_shared.ports import free_port
 
 INDEX = "index.jsonl"
 _SAFE_NAME = re.compile(r"^[0-9A-Za-z._-]+\.eml$")
@@ -90,13 +91,6 @@ class _Handler:
         raw = envelope.original_content or b""
         self.store.save(raw, str(envelope.mail_from), [str(r) for r in envelope.rcpt_tos])
         return "250 Message accepted for delivery"
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class SmtpSink:

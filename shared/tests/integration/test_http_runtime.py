@@ -67,7 +67,7 @@ async def test_correlation_id_travels_from_header_to_envelope_to_consumer_log_co
         assert ready.status_code == 200, ready.text
         assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
         anonymous = await client.post(f"/counters/{counter}")
-        assert anonymous.status_code == 401 and anonymous.json()["code"] == "unauthenticated"
+        assert anonymous.status_code == 401 and anonymous.json()["code"] == "UNAUTHENTICATED"
         response = await client.post(
             f"/counters/{counter}",
             headers={"X-Correlation-ID": "corr-123", **tokens.headers("u-1")},

@@ -28,8 +28,8 @@ from pymongo import ASCENDING, AsyncMongoClient, ReturnDocument, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from orga_shared.ports import free_port, wait_port
 from orga_shared.testing.infra import REPO_ROOT, Infra
-from orga_shared.testing.ports import free_port, wait_port
 
 pytestmark = pytest.mark.integration
 

@@ -19,13 +19,11 @@ from fastapi import Depends
 from orga_shared.config import ServiceSettings
 from orga_shared.http.app import create_app
 from orga_shared.http.auth import Principal
+from orga_shared.http.membership import require_member as member_of
 from orga_shared.membership import (
     MEMBERSHIP_EVENT_TYPES,
     MembershipDirectory,
     MembershipProjection,
-)
-from orga_shared.membership import (
-    require_member as member_of,
 )
 from orga_shared.messaging.topics import compacted, ensure_topics
 from orga_shared.runtime import ServiceRuntime

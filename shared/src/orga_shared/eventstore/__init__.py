@@ -1,5 +1,6 @@
 """MongoDB event store: one document per commit, which is also the outbox (DESIGN §2)."""
 
+from orga_shared.eventstore.execute import Outcome, execute
 from orga_shared.eventstore.store import (
     Commit,
     ConcurrencyError,
@@ -8,4 +9,12 @@ from orga_shared.eventstore.store import (
     StreamCorrupted,
 )
 
-__all__ = ["Commit", "ConcurrencyError", "EventStore", "RecordedEvent", "StreamCorrupted"]
+__all__ = [
+    "Commit",
+    "ConcurrencyError",
+    "EventStore",
+    "Outcome",
+    "RecordedEvent",
+    "StreamCorrupted",
+    "execute",
+]

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import httpx
 import jwt
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from orga_shared.http.errors import ApiError
 
@@ -64,18 +65,18 @@ class JwksVerifier:
                 await self._refresh()
             except httpx.HTTPError as exc:
                 raise ApiError(
-                    503, "auth_unavailable", "Service d'authentification injoignable."
+                    503, "AUTH_UNAVAILABLE", "Service d'authentification injoignable."
                 ) from exc
         try:
             return self._keys[kid]
         except KeyError:
-            raise ApiError(401, "invalid_token", "Jeton d'accès invalide.") from None
+            raise ApiError(401, "INVALID_TOKEN", "Jeton d'accès invalide.") from None
 
     async def verify(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
-            raise ApiError(401, "invalid_token", "Jeton d'accès invalide.") from None
+            raise ApiError(401, "INVALID_TOKEN", "Jeton d'accès invalide.") from None
         key = await self._key(str(header.get("kid", "")))
         try:
             claims = jwt.decode(
@@ -88,10 +89,10 @@ class JwksVerifier:
             )
         except jwt.ExpiredSignatureError:
             raise ApiError(
-                401, "token_expired", "Votre session a expiré, reconnectez-vous."
+                401, "TOKEN_EXPIRED", "Votre session a expiré, reconnectez-vous."
             ) from None
         except jwt.PyJWTError:
-            raise ApiError(401, "invalid_token", "Jeton d'accès invalide.") from None
+            raise ApiError(401, "INVALID_TOKEN", "Jeton d'accès invalide.") from None
         roles = claims.get("roles") or []
         return Principal(user_id=str(claims["sub"]), roles=frozenset(roles), claims=claims)
 
@@ -102,7 +103,16 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def optional_principal(request: Request) -> Principal | None:
+# Declared once, so OpenAPI shows the scheme on every route that reads a principal.
+bearer_scheme = HTTPBearer(
+    auto_error=False, bearerFormat="JWT", description="Jeton d'accès émis par identity (EdDSA)."
+)
+
+
+async def optional_principal(
+    request: Request,
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Principal | None:
     token = bearer_token(request)
     if token is None:
         return None
@@ -110,10 +120,11 @@ async def optional_principal(request: Request) -> Principal | None:
     return await verifier.verify(token)
 
 
-async def require_principal(request: Request) -> Principal:
-    principal = await optional_principal(request)
+async def require_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
     if principal is None:
-        raise ApiError(401, "unauthenticated", "Authentification requise.")
+        raise ApiError(401, "UNAUTHENTICATED", "Authentification requise.")
     return principal
 
 

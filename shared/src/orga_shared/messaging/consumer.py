@@ -25,7 +25,8 @@ from pydantic import ValidationError
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from orga_shared.events.envelope import DomainEvent, Envelope, utcnow
+from orga_shared.clock import utcnow
+from orga_shared.events.envelope import DomainEvent, Envelope
 from orga_shared.events.registry import EventRegistry, UnknownEventType
 from orga_shared.messaging.topics import dlq
 from orga_shared.observability import get_logger

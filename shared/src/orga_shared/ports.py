@@ -1,4 +1,4 @@
-"""Loopback ports for tests and benchmarks that start their own servers."""
+"""Loopback ports for the servers the system, its tests and its benchmarks start."""
 
 from __future__ import annotations
 
