@@ -1,4 +1,4 @@
-"""G11 — login under brute force (docs: shared BENCHMARKS.md).
+"""G11 — login under brute force (docs/benchmarks.md).
 
 An attacker sends 100 wrong passwords a minute to one account while other users log in at a
 steady rate. Two figures, measured in one run, 3 rounds, median:

@@ -1,5 +1,5 @@
 """What every figure shares: settings from the environment, rounds, the median of ratios,
-the result file, and the printed table (BENCHMARKS.md: ratios within one run, 3 rounds)."""
+the result file, and the printed table (docs/benchmarks.md: ratios within one run, 3 rounds)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ def env_int(name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    """Knobs shared by every figure; defaults are what BENCHMARKS.md asks, env vars shorten runs."""
+    """Knobs shared by every figure; defaults are what docs/benchmarks.md asks; env vars shorten
+    runs."""
 
     rounds: int = field(default_factory=lambda: env_int("BENCH_ROUNDS", 3))
     warmup: float = field(default_factory=lambda: env_float("BENCH_WARMUP", 10.0))

@@ -3,7 +3,7 @@ and keep-alive connection, sending a request as soon as the previous answered (p
 think time). One shared client would serialise on httpx's pool: past ~8 concurrent requests its
 throughput falls (150 req/s at 32 against a hello world), so each user gets its own.
 
-It runs on the same machine as the server (BENCHMARKS.md); the same generator measures the
+It runs on the same machine as the server (docs/benchmarks.md); the same generator measures the
 baseline and the system, so its own cost is in both sides of every ratio.
 """
 

@@ -1,6 +1,6 @@
 """Local projection of organisation memberships, for any service that authorises by team role.
 
-A service keeps its own copy of who belongs to which organisation (DESIGN §1) by registering
+A service keeps its own copy of who belongs to which organisation (docs/design.md §1) by registering
 `MembershipProjection.handle` on `organisation.events`:
 
     projection = MembershipProjection(runtime.db)

@@ -1,4 +1,5 @@
-"""People's names compared the way the real service compares them (docs/domain.md §7.4, §7.6).
+"""People's names compared the way the real service compares them (docs/domain/pix-orga.md
+§7.4, §7.6).
 
 One module for every service: reconciliation (organisation), account recovery and usernames
 (identity) and every name search box.

@@ -1,4 +1,4 @@
-"""Answer validation per challenge type, with the cases of adaptive-engine.md §2."""
+"""Answer validation per challenge type, with the cases of docs/domain/adaptive-engine.md §2."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Matching a typed identity against imported learners (domain file §7.4)."""
+"""Matching a typed identity against imported learners (docs/domain/pix-orga.md §7.4)."""
 
 from datetime import date
 

@@ -1,4 +1,5 @@
-"""Text treatments applied before comparing free-text answers (adaptive-engine.md §2.4)."""
+"""Text treatments applied before comparing free-text answers (docs/domain/adaptive-engine.md
+§2.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Answer validation, type by type, as the reference Examiner does it (adaptive-engine.md §2).
+"""Answer validation, type by type, as the reference Examiner does it
+(docs/domain/adaptive-engine.md §2).
 
 Pure functions: a challenge and a submitted value in, an `AnswerResult` out. Only `ok` counts as
 a success for knowledge elements; every other status is a failure.

@@ -2,7 +2,7 @@
 
 Names, e-mails, usernames, birth dates and external (SSO) ids never appear here: they travel on
 the compacted topic `identity.user-profiles`, keyed by user id, so erasing a person is possible
-while this history stays forever (DESIGN §2).
+while this history stays forever (docs/design.md §2).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 value carried by the compacted topic `organisation.learner-profiles`.
 
 Events carry ids and facts only. E-mails of invitees, learners' names, birth dates, INE and
-student numbers never appear here (DESIGN §2): they live in the organisation service's own
+student numbers never appear here (docs/design.md §2): they live in the organisation service's own
 collections and, for learners, on the compacted profile topic where erasure is a tombstone.
 """
 

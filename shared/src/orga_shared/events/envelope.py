@@ -1,4 +1,4 @@
-"""The envelope every message carries, and the base class of event payloads (DESIGN §2)."""
+"""The envelope every message carries, and the base class of event payloads (docs/design.md §2)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from orga_shared.clock import utcnow
 
 
 class DomainEvent(BaseModel):
-    """A payload: ids and facts only, never personal data (DESIGN §2)."""
+    """A payload: ids and facts only, never personal data (docs/design.md §2)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

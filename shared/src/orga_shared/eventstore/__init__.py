@@ -1,4 +1,4 @@
-"""MongoDB event store: one document per commit, which is also the outbox (DESIGN §2)."""
+"""MongoDB event store: one document per commit, which is also the outbox (docs/design.md §2)."""
 
 from orga_shared.eventstore.execute import Outcome, execute
 from orga_shared.eventstore.store import (

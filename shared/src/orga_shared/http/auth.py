@@ -1,4 +1,5 @@
-"""Token verification against identity's JWKS: every service checks tokens itself (DESIGN §1).
+"""Token verification against identity's JWKS: every service checks tokens itself
+(docs/design.md §1).
 
 Keys are cached by `kid`; an unknown `kid` triggers one refetch (key rotation), at most every
 `min_refresh` seconds so a flood of forged tokens cannot hammer identity.

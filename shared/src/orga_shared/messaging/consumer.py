@@ -1,4 +1,4 @@
-"""Consumer helper on FastStream: the one way every service subscribes (DESIGN §3).
+"""Consumer helper on FastStream: the one way every service subscribes (docs/design.md §3).
 
 - ack policy set explicitly: the offset is committed only after the message was handled,
   dead-lettered or recognised as a duplicate; an infrastructure failure nacks (seek back);

@@ -1,4 +1,5 @@
-"""Documents whose latest state is published on a compacted topic (personal data, DESIGN §2).
+"""Documents whose latest state is published on a compacted topic (personal data,
+docs/design.md §2).
 
 The document is the source and `published: false` its outbox flag. A pass reads the flagged
 documents in batches (index `(published, <updated field>)`), sends each as it is now (key =

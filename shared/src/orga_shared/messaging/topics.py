@@ -1,8 +1,8 @@
 """Topic definitions and `python -m orga_shared.messaging.topics ensure`.
 
 Event topics keep everything forever (they are the history); personal data lives only on
-compacted per-subject topics (DESIGN §2). The partition count is configuration and is recorded
-with the topic: changing it later remaps keys (ENGINEERING pitfall 8).
+compacted per-subject topics (docs/design.md §2). The partition count is configuration and is
+recorded with the topic: changing it later remaps keys (ENGINEERING pitfall 8).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 No counter is incremented in place: taking a slot is inserting the document
 `user:window:slot`, opening a window is inserting `user:window`; the unique `_id` decides every
-race, and each slot taken stays on record as a fact (docs/database.md: unique inserts). Failure counters are operational state, never published; only a lock
-becomes an event (`UserLocked`).
+race, and each slot taken stays on record as a fact (docs/database.md: unique inserts).
+Failure counters are operational state, never published; only a lock becomes an event
+(`UserLocked`).
 """
 
 from __future__ import annotations

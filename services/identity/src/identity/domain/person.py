@@ -1,8 +1,8 @@
 """What identity knows about a person, normalised the way the real service compares it.
 
-Name normalisation follows the reconciliation rule (domain file §7.4): trim, lower case, NFD
-then strip diacritics, remove whitespace, drop every character outside `[a-z0-9]`. The same
-function feeds username generation and the identity check of account recovery.
+Name normalisation follows the reconciliation rule (docs/domain/pix-orga.md §7.4): trim, lower
+case, NFD then strip diacritics, remove whitespace, drop every character outside `[a-z0-9]`.
+The same function feeds username generation and the identity check of account recovery.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Importing learners: SIECLE for schools, CSV for higher education (domain file §7.1, §7.2).
+"""Importing learners: SIECLE for schools, CSV for higher education (docs/domain/pix-orga.md
+§7.1, §7.2).
 
 Order of work, chosen so that a bad file writes nothing and a crash never shows half a file:
 1. parse and validate the whole file (any rejected line: nothing is written);

@@ -1,4 +1,4 @@
-"""Name comparison as the real service does it (domain file §7.4 and §7.6).
+"""Name comparison as the real service does it (docs/domain/pix-orga.md §7.4 and §7.6).
 
 - `normalise`: what a student types and what SIECLE holds are compared after trimming,
   lower-casing, stripping diacritics, removing whitespace and anything not a-z / 0-9, so

@@ -1,4 +1,4 @@
-"""Linking a student account to an imported learner (domain file §7.4).
+"""Linking a student account to an imported learner (docs/domain/pix-orga.md §7.4).
 
 Matching: the candidates share the typed birth date exactly; each given-name field of a
 candidate (first, second, third) is tried in turn against the typed first name, the family or

@@ -5,7 +5,7 @@ events are chunks of at most `CHUNK_SIZE` ids, so each commit stays small (ADR 0
 is re-run after every chunk or conflict and only returns what is still missing, so an import
 interrupted half way finishes by running it again.
 
-Import semantics (domain file §7.1, §7.2):
+Import semantics (docs/domain/pix-orga.md §7.1, §7.2):
 - SIECLE: learners of the file are added or re-activated; active learners absent from the file
   left the school and are disabled (their history stays);
 - SUP "Ajouter / modifier" (ADD): add or update, nobody disabled;

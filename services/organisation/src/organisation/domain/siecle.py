@@ -1,4 +1,5 @@
-"""SIECLE rules (domain file §7.1): which pupils of the export are imported, and the checks.
+"""SIECLE rules (docs/domain/pix-orga.md §7.1): which pupils of the export are imported, and
+the checks.
 
 The XML reader (adapters/files/siecle_xml.py) hands over one `SiecleStudent` per `ELEVE` with
 its source line; here we keep pupils still enrolled (no `DATE_SORTIE`) with an INE and a class

@@ -1,4 +1,5 @@
-"""SUP CSV rules (domain file §7.2): headers, per-line checks, diploma and study scheme lists.
+"""SUP CSV rules (docs/domain/pix-orga.md §7.2): headers, per-line checks, diploma and study
+scheme lists.
 
 The CSV reader (adapters/files/sup_csv.py) decodes the file and splits cells; here the header
 row is mapped to fields (`HEADER_REQUIRED`, `HEADER_UNKNOWN`), every line is checked, and line
@@ -70,7 +71,7 @@ DIPLOMAS = (
     "Diplôme universitaire",
     "Autre",
 )
-"""The domain file names two diplomas and "Autre"; the others are our list (ADR 0007)."""
+"""docs/domain/pix-orga.md names two diplomas and "Autre"; the others are our list (ADR 0007)."""
 
 _STUDENT_NUMBER = re.compile(r"^[a-zA-Z0-9_\-]*$")
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")

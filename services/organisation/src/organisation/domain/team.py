@@ -1,9 +1,10 @@
 """Commands on an organisation and `decide`: creation, invitations and the team's roles.
 
-Rules follow the real service (domain file §6): invitation role null means "automatic" (ADMIN
-for the first member, MEMBER after); an admin manages others but not their own row; leaving is
-allowed only while another admin remains; removal disables a membership, never erases it.
-The organisation service authorises from this state, so every command names its actor.
+Rules follow the real service (docs/domain/pix-orga.md §6): invitation role null means
+"automatic" (ADMIN for the first member, MEMBER after); an admin manages others but not their
+own row; leaving is allowed only while another admin remains; removal disables a membership,
+never erases it. The organisation service authorises from this state, so every command names
+its actor.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def is_gzip(data: bytes) -> bool:
 
 
 def single_xml_from_zip(data: bytes, limit: int) -> bytes:
-    """The one SIECLE XML entry of a zip (domain file §7.1), capped at `limit` bytes."""
+    """The one SIECLE XML entry of a zip (docs/domain/pix-orga.md §7.1), capped at `limit` bytes."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
