@@ -76,6 +76,14 @@ class MailStore:
         parsed: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)
         return parsed
 
+    def messages(self) -> list[EmailMessage]:
+        """Every message received, oldest first."""
+        return [self.message(e["file"]) for e in self.entries()]
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """The messages whose recipients include `address`."""
+        return [self.message(e["file"]) for e in self.entries() if address in e["to"]]
+
     def text(self, name: str) -> str:
         """The plain-text body of a stored message (what a reader needs)."""
         message = self.message(name)

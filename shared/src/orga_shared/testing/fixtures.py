@@ -18,6 +18,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from orga_shared.messaging.topics import dlq, ensure_topics, history
+from orga_shared.smtp_sink import SmtpSink
 from orga_shared.testing.infra import Infra, start_infra
 
 
@@ -41,6 +42,13 @@ async def db(
     name = f"test_{uuid.uuid4().hex[:12]}"
     yield mongo_client[name]
     await mongo_client.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def mail_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmtpSink]:
+    """The real SMTP sink on a free port; `mail_sink.store.to(address)` reads what arrived."""
+    with SmtpSink(tmp_path_factory.mktemp("mail")) as sink:
+        yield sink
 
 
 TopicFactory = Callable[..., Awaitable[str]]
