@@ -11,3 +11,9 @@ class Settings(ServiceSettings):
     service_name: str = "campaign"
     port: int = 8103
     database: str = "orga_campaign"
+    public_url: str = (
+        "http://127.0.0.1:8100"  # the web UI: campaign links are `<url>/campagnes/<CODE>`
+    )
+    events_topic: str = "campaign.events"
+    organisation_topic: str = "organisation.events"
+    user_profiles_topic: str = "identity.user-profiles"

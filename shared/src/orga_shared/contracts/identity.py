@@ -13,6 +13,9 @@ from typing import ClassVar, Literal
 from orga_shared.events.envelope import DomainEvent
 from orga_shared.events.registry import EVENTS
 
+EVENTS_TOPIC = "identity.events"
+USER_PROFILES_TOPIC = "identity.user-profiles"
+
 LoginMethod = Literal["email", "username", "sso"]
 
 
