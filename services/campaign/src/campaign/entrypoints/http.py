@@ -2,14 +2,21 @@
 
 from fastapi import FastAPI
 
-from campaign.bootstrap import build_runtime
+from campaign.bootstrap import Lifecycle
 from campaign.config import Settings
+from campaign.entrypoints.routes import ROUTERS
 from orga_shared.http.app import create_app as create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime = build_runtime(settings)
-    return create_service_app(
-        settings, runtime, title="Orga campaign", description="Campagnes et profils cibles"
+    lifecycle = Lifecycle.build(settings)
+    app = create_service_app(
+        settings,
+        lifecycle.runtime,
+        title="Orga campaign",
+        description="Campagnes et profils cibles",
+        routers=ROUTERS,
     )
+    app.state.context = lifecycle.context
+    return app
