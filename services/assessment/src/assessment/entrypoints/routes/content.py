@@ -32,13 +32,8 @@ SIGNED_IN_FOUND = error_responses(*AUTHENTICATED, 404)
 
 
 def _tube(t: Tube) -> TubeSummary:
-    return TubeSummary(
-        name=t.name,
-        title=t.title,
-        practical_title=t.practical_title,
-        practical_description=t.practical_description,
-        levels=[s.level for s in t.skills],
-    )
+    shown = t.model_dump(include={"name", "title", "practical_title", "practical_description"})
+    return TubeSummary(**shown, levels=[s.level for s in t.skills])
 
 
 def _summary(release: Release, p: TargetProfile) -> TargetProfileSummary:
