@@ -36,9 +36,13 @@ class ServiceRuntime:
         *,
         topic: str | None = None,
         registry: EventRegistry = EVENTS,
+        publishes: Iterable[str] | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
+        self.publishes = tuple(publishes) if publishes is not None else None
+        """Event types written on `topic`, for the AsyncAPI document; by default those of
+        `orga_shared.contracts.<service>` (`orga_shared.messaging.asyncapi.produced`)."""
         self.client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
             settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=10000
         )

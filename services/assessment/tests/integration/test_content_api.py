@@ -61,6 +61,7 @@ async def test_target_profiles_list_and_detail(client) -> None:
     missing = await client.get("/content/target-profiles/nope")
     assert missing.status_code == 404
     assert missing.json()["message"] == "Profil cible introuvable."
+    assert missing.json()["code"] == "TARGET_PROFILE_NOT_FOUND"
 
 
 async def test_no_challenge_is_served_with_its_solution(client) -> None:

@@ -1,5 +1,5 @@
-"""Wiring of the campaign service: `Lifecycle` builds the real adapters into a `Context`,
-declares the consumers and starts the background followers.
+"""Wiring of the campaign service: `Lifecycle.build` puts the real adapters into a `Context`,
+declares the consumers, and starts the background followers at startup.
 
 Consumers: memberships from `organisation.events` (authorisation), the service's own
 `campaign.events` (read models repaired after a crash; applying twice changes nothing), and
@@ -9,6 +9,7 @@ users' names from the compacted `identity.user-profiles` (owners).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from campaign.adapters.codes import MongoCodes
 from campaign.adapters.memberships import ProjectedMemberships
@@ -32,38 +33,52 @@ CAMPAIGN_EVENT_TYPES = (
 )
 
 
+@dataclass(frozen=True)
 class Lifecycle:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.runtime = runtime = ServiceRuntime(settings, topic=settings.events_topic)
-        assert runtime.store is not None
+    """The runtime (started and stopped by the app's lifespan) and the `Context` it serves."""
+
+    runtime: ServiceRuntime
+    context: Context
+    settings: Settings
+    views: MongoViews
+    memberships: MembershipProjection
+    people: ProfilePeople
+    directory: ProjectedMemberships
+
+    @classmethod
+    def build(cls, settings: Settings) -> Lifecycle:
+        runtime = ServiceRuntime(settings, topic=settings.events_topic)
+        assert runtime.store is not None  # a runtime with a topic has a store
         db = runtime.db
-        self.views = MongoViews(db)
-        self.memberships = MembershipProjection(db)
-        self.people = ProfilePeople(db, settings.user_profiles_topic)
-        self.directory = ProjectedMemberships(db)
-        self.context = Context(
+        views, people, directory = (
+            MongoViews(db),
+            ProfilePeople(db, settings.user_profiles_topic),
+            ProjectedMemberships(db),
+        )
+        context = Context(
             streams=EventStoreCampaigns(runtime.store),
             codes=MongoCodes(db),
-            memberships=self.directory,
+            memberships=directory,
             settings=MongoSettings(db),
-            views=self.views,
-            people=self.people,
+            views=views,
+            people=people,
             catalogue=Catalogue(load_release()),
             public_url=settings.public_url.rstrip("/"),
         )
+        memberships = MembershipProjection(db)
         runtime.subscribe(
             name="memberships",
             topics=[settings.organisation_topic],
-            handler=self.memberships.handle,
+            handler=memberships.handle,
             event_types=MEMBERSHIP_EVENT_TYPES,
         )
         runtime.subscribe(
             name="campaign-views",
             topics=[settings.events_topic],
-            handler=self.views.apply,
+            handler=views.apply,
             event_types=CAMPAIGN_EVENT_TYPES,
         )
+        return cls(runtime, context, settings, views, memberships, people, directory)
 
     async def on_startup(self, runtime: ServiceRuntime) -> None:
         await self.views.ensure_indexes()

@@ -9,13 +9,13 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
-from faststream.specification import AsyncAPI
 from pydantic import BaseModel, ConfigDict
 
 from orga_shared.config import ServiceSettings
 from orga_shared.http.auth import JwksVerifier
 from orga_shared.http.correlation import CorrelationMiddleware
 from orga_shared.http.errors import ErrorBody, install_error_handlers
+from orga_shared.messaging.asyncapi import asyncapi_document
 from orga_shared.observability import configure_logging
 from orga_shared.runtime import ServiceRuntime
 
@@ -78,13 +78,13 @@ def create_app(
         ok = all(v == "ok" for v in checks.values())
         return JSONResponse({"ok": ok, "checks": checks}, status_code=200 if ok else 503)
 
-    asyncapi_doc = AsyncAPI(
-        runtime.broker, title=f"{title} events", version="0.1.0", description=description
+    @app.get(
+        "/asyncapi.json",
+        tags=["ops"],
+        summary="AsyncAPI description of the consumers and the publication, with payloads",
     )
-
-    @app.get("/asyncapi.json", tags=["ops"], summary="AsyncAPI description of the consumers")
     async def asyncapi() -> dict[str, Any]:
-        data: dict[str, Any] = asyncapi_doc.to_specification().to_jsonable()
+        data = asyncapi_document(runtime, title=f"{title} events", description=description)
         data.setdefault("x-orga-publishes", runtime.store.topic if runtime.store else None)
         return data
 

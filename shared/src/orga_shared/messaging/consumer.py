@@ -92,16 +92,23 @@ class EventSubscription:
         self.backoff = backoff_seconds
         self.max_backoff = max_backoff_seconds
         self.progress = ConsumerProgress(name)
+        self.title = f"{name}:{','.join(self.topics)}"
+        """Its channel in the AsyncAPI document (`orga_shared.messaging.asyncapi`)."""
 
     def attach(self, broker: KafkaBroker, *, max_poll_interval_ms: int = 300_000) -> Any:
-        """Register on a FastStream broker with an explicit ack policy (pitfall 1)."""
+        """Register on a FastStream broker with an explicit ack policy (pitfall 1).
+
+        The handler takes the raw message: FastStream neither parses nor validates a body, so
+        bytes that are no envelope reach `process` and the dead-letter topic unchanged. The
+        payload schemas of the AsyncAPI document are added to the document only
+        (`orga_shared.messaging.asyncapi`)."""
         subscriber = broker.subscriber(
             *self.topics,
             group_id=self.group_id,
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest",
             max_poll_interval_ms=max_poll_interval_ms,
-            title=f"{self.name}:{','.join(self.topics)}",
+            title=self.title,
         )
 
         async def on_message(body: Any, msg: KafkaMessage) -> None:

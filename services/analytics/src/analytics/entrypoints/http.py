@@ -2,17 +2,21 @@
 
 from fastapi import FastAPI
 
-from analytics.bootstrap import build_runtime
+from analytics.bootstrap import Lifecycle
 from analytics.config import Settings
+from analytics.entrypoints.routes import ROUTERS
 from orga_shared.http.app import create_app as create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime = build_runtime(settings)
-    return create_service_app(
+    lifecycle = Lifecycle.build(settings)
+    app = create_service_app(
         settings,
-        runtime,
+        lifecycle.runtime,
         title="Orga analytics",
         description="Tableaux de bord, analyses et exports CSV (lecture seule)",
+        routers=ROUTERS,
     )
+    app.state.context = lifecycle.context
+    return app

@@ -2,19 +2,21 @@
 
 from fastapi import FastAPI
 
-from assessment.bootstrap import build_runtime
+from assessment.bootstrap import Lifecycle
 from assessment.config import Settings
-from assessment.entrypoints.content_routes import router as content_router
+from assessment.entrypoints.routes import ROUTERS
 from orga_shared.http.app import create_app as create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime = build_runtime(settings)
-    return create_service_app(
+    lifecycle = Lifecycle.build(settings)
+    app = create_service_app(
         settings,
-        runtime,
+        lifecycle.runtime,
         title="Orga assessment",
         description="Contenu, participations, test adaptatif et résultats",
-        routers=[content_router],
+        routers=ROUTERS,
     )
+    app.state.context = lifecycle.context
+    return app

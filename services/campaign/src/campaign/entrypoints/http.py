@@ -6,20 +6,20 @@ from fastapi import FastAPI
 
 from campaign.bootstrap import Lifecycle
 from campaign.config import Settings
-from campaign.entrypoints.routes import campaigns, catalogue
+from campaign.entrypoints.routes import ROUTERS
 from campaign.entrypoints.routes.deps import install_refusals
 from orga_shared.http.app import create_app as create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    lifecycle = Lifecycle(settings)
+    lifecycle = Lifecycle.build(settings)
     app = create_service_app(
         settings,
         lifecycle.runtime,
         title="Orga campaign",
         description="Campagnes, codes et parcours (profils cibles)",
-        routers=[campaigns.router, catalogue.router],
+        routers=ROUTERS,
         on_startup=[lifecycle.on_startup],
     )
     app.state.context = lifecycle.context
