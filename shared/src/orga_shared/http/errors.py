@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from orga_shared.eventstore.store import ConcurrencyError
 
@@ -179,11 +180,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return validation_response(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
+            return JSONResponse(
+                error_body("INVALID_JSON", "Le corps de la requête n'est pas un JSON valide."),
+                status_code=422,
+            )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
         code, message = STATUS_ERRORS.get(exc.status_code, ("ERROR", "Erreur."))
-        return JSONResponse(
-            error_body(code, message), status_code=exc.status_code, headers=exc.headers
-        )
+        return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(ConcurrencyError)
     async def _conflict(_: Request, exc: ConcurrencyError) -> JSONResponse:
@@ -194,6 +201,18 @@ def install_error_handlers(app: FastAPI) -> None:
             ),
             status_code=409,
         )
+
+
+BODY_PARSE_ERROR = "There was an error parsing the body"  # FastAPI's, for undecodable bytes
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the path serves (Starlette's 405 names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, APIRoute) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods
+    return sorted(methods)
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
