@@ -6,13 +6,28 @@ skips what it already made. Everything goes through the services' own APIs and c
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 
 import httpx
 
 IDENTITY = os.environ.get("ORGA_WEB_IDENTITY_URL", "http://127.0.0.1:8101")
+CAMPAIGN = os.environ.get("ORGA_WEB_CAMPAIGN_URL", "http://127.0.0.1:8103")
+PUBLIC = os.environ.get("ORGA_CAMPAIGN_PUBLIC_URL", "http://127.0.0.1:8100")
+DEMO_CAMPAIGNS = [
+    {
+        "name": "Rentrée 3e — compétences numériques",
+        "type": "ASSESSMENT",
+        "target_profile_id": "tp-1.1",
+        "title": "Mener une recherche d'information",
+        "landing_text": "**Bienvenue !** Ce parcours dure environ *20 minutes*.\n\n"
+        "- répondez seul·e\n- vous pouvez passer une question",
+    },
+    {"name": "Collecte des profils Pix — 3e", "type": "PROFILES_COLLECTION"},
+]
 PASSWORD = "Pix123456"
 ADMIN = ("admin@orga.local", "Admin", "Plateforme")
 TEACHERS = [
@@ -31,9 +46,38 @@ def run(*args: str) -> str:
 
 
 def login(client: httpx.Client, login_name: str) -> str:
+    return str(tokens(client, login_name)["user_id"])
+
+
+def tokens(client: httpx.Client, login_name: str) -> dict[str, str]:
     response = client.post("/auth/token", json={"login": login_name, "password": PASSWORD})
     response.raise_for_status()
-    return str(response.json()["user_id"])
+    body: dict[str, str] = response.json()
+    return body
+
+
+def demo_campaigns(access_token: str, organisation_id: str) -> list[tuple[str, str]]:
+    """The demo school's two campaigns (one of each type), owned by the admin teacher; created
+    once, found again on later runs. The campaign service learns the membership from
+    organisation's events, so the first call may have to wait a few seconds."""
+    headers = {"Authorization": f"Bearer {access_token}"}
+    base = f"/organisations/{organisation_id}/campaigns"
+    made: list[tuple[str, str]] = []
+    with httpx.Client(base_url=CAMPAIGN, timeout=30, headers=headers) as client:
+        deadline = time.monotonic() + 60
+        while client.get(base).status_code == 403 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        for body in DEMO_CAMPAIGNS:
+            found = client.get(base, params={"name": body["name"], "mine": "true"})
+            found.raise_for_status()
+            items = [c for c in found.json()["items"] if c["name"] == body["name"]]
+            if not items:
+                created = client.post(base, json=body)
+                if created.status_code != 201:
+                    sys.exit(f"seed: campaign {body['name']!r} refused: {created.text}")
+                items = [created.json()]
+            made.append((items[0]["name"], items[0]["code"]))
+    return made
 
 
 def account(client: httpx.Client, email: str, first: str, last: str) -> str:
@@ -75,6 +119,16 @@ def main() -> int:
         TEACHERS[0][0],
     )
     print(out.strip())
+    school = (
+        next((o for o in json.loads(out) if o.get("type") == "SCO"), None)
+        if out.strip().startswith("[")
+        else None
+    )
+    campaigns: list[tuple[str, str]] = []
+    if school is not None:
+        with httpx.Client(base_url=IDENTITY, timeout=30) as client:
+            access = tokens(client, TEACHERS[0][0])["access_token"]
+        campaigns = demo_campaigns(access, str(school.get("organisation_id") or school["id"]))
     print(f"\nDemo accounts (password for all: {PASSWORD})")
     print(f"  platform admin : {ADMIN[0]}")
     print(f"  teacher (ADMIN): {TEACHERS[0][0]}")
@@ -82,6 +136,8 @@ def main() -> int:
     print(f"  student e-mail : {STUDENT_EMAIL[0]}")
     if username:
         print(f"  student username: {username}")
+    for name, code in campaigns:
+        print(f"  demo campaign  : {code}  {name}  (lien : {PUBLIC}/campagnes/{code})")
     inbox = os.environ.get("ORGA_MAIL_INBOX_PORT", "8025")
     print(f"E-mails sent by the services: http://127.0.0.1:{inbox}/ (local SMTP sink)")
     return 0
