@@ -75,8 +75,8 @@ class ProfileProjection:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
         )
-        await consumer.start()
         try:
+            await consumer.start()
             while not stop.is_set():
                 batches = await consumer.getmany(timeout_ms=500, max_records=500)
                 for records in batches.values():
