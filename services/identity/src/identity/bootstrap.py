@@ -19,7 +19,7 @@ from identity.adapters.throttle import ThrottleStore
 from identity.adapters.tokens import TokenSigner
 from identity.adapters.users import Users
 from identity.application.accounts import repair_drafts
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.config import Settings
 from identity.domain.lockout import LockPolicy
 from orga_shared.mail import Mailer
@@ -52,14 +52,14 @@ def build_signer(settings: Settings) -> TokenSigner:
     )
 
 
-def build_identity(
+def build_context(
     settings: Settings, runtime: ServiceRuntime, mailer: Mailer | None = None
-) -> Identity:
+) -> Context:
     if runtime.store is None:
         raise RuntimeError("identity needs an event store")
     db = runtime.db
     profiles = Profiles(db)
-    return Identity(
+    return Context(
         users=Users(runtime.store),
         logins=LoginKeys(db),
         credentials=Credentials(db),
@@ -95,7 +95,7 @@ def build_identity(
 class Lifecycle:
     """Startup and shutdown hooks: indexes, the producer for profiles, the profile relay."""
 
-    identity: Identity
+    identity: Context
     settings: Settings
 
     async def start(self, runtime: ServiceRuntime) -> None:

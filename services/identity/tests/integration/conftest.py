@@ -25,7 +25,7 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 
 from identity.adapters.idp_simulator import IdpSimulator
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.config import Settings
 from identity.entrypoints.http import create_app
 from orga_shared.events import Envelope
@@ -89,10 +89,10 @@ class Running:
     infra: Infra
     idp: IdpSimulator
     mails: MailSink
-    ctx: Identity = field(init=False)
+    ctx: Context = field(init=False)
 
     def __post_init__(self) -> None:
-        self.ctx = self.app.state.identity
+        self.ctx = self.app.state.context
 
     @property
     def db(self) -> Any:

@@ -47,7 +47,7 @@ async def test_terms_cannot_be_accepted_for_someone_else_or_anonymously(running:
     anonymous = await running.client.patch("/users/me/pix-orga-terms-of-service-acceptance")
 
     assert forbidden.status_code == 403
-    assert anonymous.status_code == 401 and anonymous.json()["code"] == "unauthenticated"
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "UNAUTHENTICATED"
     assert not [
         e for e in await running.events(other_id) if e.event_type == "TermsOfServiceAccepted"
     ]

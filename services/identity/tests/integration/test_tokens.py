@@ -102,7 +102,7 @@ async def test_expired_access_token_is_refused(identity_app: AppFactory) -> None
     r = await running.client.get("/users/me", headers=headers)
 
     assert r.status_code == 401
-    assert r.json()["code"] == "token_expired"
+    assert r.json()["code"] == "TOKEN_EXPIRED"
 
 
 async def test_token_from_an_unknown_key_is_refused(running: Running) -> None:
@@ -111,7 +111,7 @@ async def test_token_from_an_unknown_key_is_refused(running: Running) -> None:
 
     r = await running.client.get("/users/me", headers=forged)
 
-    assert r.status_code == 401 and r.json()["code"] == "invalid_token"
+    assert r.status_code == 401 and r.json()["code"] == "INVALID_TOKEN"
 
 
 async def test_refresh_rotates_and_reuse_revokes_the_whole_family(running: Running) -> None:
@@ -133,12 +133,12 @@ async def test_refresh_rotates_and_reuse_revokes_the_whole_family(running: Runni
     reuse = await running.client.post(
         "/auth/refresh", json={"refresh_token": first["refresh_token"]}
     )
-    assert reuse.status_code == 401 and reuse.json()["code"] == "refresh_token_reused"
+    assert reuse.status_code == 401 and reuse.json()["code"] == "REFRESH_TOKEN_REUSED"
 
     after = await running.client.post(
         "/auth/refresh", json={"refresh_token": rotated["refresh_token"]}
     )
-    assert after.status_code == 401 and after.json()["code"] == "invalid_refresh_token"
+    assert after.status_code == 401 and after.json()["code"] == "INVALID_REFRESH_TOKEN"
 
 
 async def test_concurrent_refreshes_of_one_token_have_one_winner(running: Running) -> None:
@@ -163,7 +163,7 @@ async def test_logout_revokes_the_refresh_token(running: Running) -> None:
     refused = await running.client.post(
         "/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
     )
-    assert refused.status_code == 401 and refused.json()["code"] == "invalid_refresh_token"
+    assert refused.status_code == 401 and refused.json()["code"] == "INVALID_REFRESH_TOKEN"
     still = await running.client.post(
         "/auth/refresh", json={"refresh_token": other_session["refresh_token"]}
     )
@@ -192,7 +192,7 @@ async def test_logout_everywhere_closes_every_session_of_the_user(running: Runni
 
 async def test_unknown_refresh_token_is_refused(running: Running) -> None:
     r = await running.client.post("/auth/refresh", json={"refresh_token": "nope"})
-    assert r.status_code == 401 and r.json()["code"] == "invalid_refresh_token"
+    assert r.status_code == 401 and r.json()["code"] == "INVALID_REFRESH_TOKEN"
 
 
 async def test_generated_key_survives_a_restart_and_rotation_lists_the_previous_key(

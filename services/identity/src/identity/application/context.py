@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from identity.adapters.assertion_replay import AssertionReplayGuard
 from identity.adapters.credentials import Credentials
@@ -19,6 +19,7 @@ from identity.adapters.throttle import ThrottleStore
 from identity.adapters.tokens import TokenSigner
 from identity.adapters.users import Users
 from identity.domain.lockout import LockPolicy
+from orga_shared.clock import utcnow
 
 
 @dataclass
@@ -28,12 +29,8 @@ class LoginStats:
     refused_locked: int = 0
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
-class Identity:
+class Context:
     users: Users
     logins: LoginKeys
     credentials: Credentials

@@ -23,11 +23,11 @@ from orga_shared.cli import serve_main
 
 async def _create_admin(settings: Settings, email: str, password: str) -> int:
     from identity.application.admin import create_platform_admin
-    from identity.bootstrap import Lifecycle, build_identity, build_runtime
+    from identity.bootstrap import Lifecycle, build_context, build_runtime
     from identity.domain.errors import DomainError
 
     runtime = build_runtime(settings)
-    identity = build_identity(settings, runtime)
+    identity = build_context(settings, runtime)
     lifecycle = Lifecycle(identity, settings)
     await runtime.start()
     await lifecycle.start(runtime)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from identity.bootstrap import Lifecycle, build_identity, build_runtime
+from identity.bootstrap import Lifecycle, build_context, build_runtime
 from identity.config import Settings
-from identity.entrypoints.api import accounts, admin, me, recovery, sessions, sso
-from identity.entrypoints.api.deps import LocalVerifier
-from identity.entrypoints.api.errors import install
+from identity.entrypoints.routes import accounts, admin, me, recovery, sessions, sso
+from identity.entrypoints.routes.deps import LocalVerifier
+from identity.entrypoints.routes.errors import install
 from orga_shared.http.app import create_app as create_service_app
 from orga_shared.mail import Mailer
 
@@ -16,7 +16,7 @@ from orga_shared.mail import Mailer
 def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None) -> FastAPI:
     settings = settings or Settings()
     runtime = build_runtime(settings)
-    identity = build_identity(settings, runtime, mailer)
+    identity = build_context(settings, runtime, mailer)
     lifecycle = Lifecycle(identity, settings)
     app = create_service_app(
         settings,
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
         on_startup=[lifecycle.start],
         on_shutdown=[lifecycle.stop],
     )
-    app.state.identity = identity
+    app.state.context = identity
     app.state.verifier = LocalVerifier(
         identity.signer.jwks(), issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )

@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 
 from identity.application.sso import login_with_assertion
 from identity.domain.errors import AssertionRejected
-from identity.entrypoints.api.deps import IdentityDep
-from identity.entrypoints.api.sessions import tokens
+from identity.entrypoints.routes.deps import ContextDep
+from identity.entrypoints.routes.sessions import tokens
 
 router = APIRouter(tags=["sso"])
 
@@ -36,7 +36,7 @@ async def _assertion(request: Request) -> str:
     "/sso/assertion",
     summary="Connexion via l'ENT (GAR) : assertion signée du fournisseur d'identité",
 )
-async def sso_assertion(request: Request, ctx: IdentityDep) -> JSONResponse:
+async def sso_assertion(request: Request, ctx: ContextDep) -> JSONResponse:
     result = await login_with_assertion(ctx, await _assertion(request))
     body = tokens(result.tokens).model_dump() | {"created": result.created}
     return JSONResponse(body, status_code=201 if result.created else 200)

@@ -13,8 +13,8 @@ from identity.application.sessions import (
     close_session,
     refresh_session,
 )
-from identity.entrypoints.api.deps import IdentityDep
-from identity.entrypoints.api.schemas import Login, RefreshRequest, Tokens
+from identity.entrypoints.routes.deps import ContextDep
+from identity.entrypoints.routes.models import Login, RefreshRequest, Tokens
 from orga_shared.http.auth import CurrentPrincipal
 
 router = APIRouter(tags=["sessions"])
@@ -30,17 +30,17 @@ def tokens(pair: TokenPair) -> Tokens:
 
 
 @router.post("/auth/token", summary="Se connecter (e-mail ou identifiant, mot de passe)")
-async def login(body: Login, ctx: IdentityDep) -> Tokens:
+async def login(body: Login, ctx: ContextDep) -> Tokens:
     return tokens(await login_with_password(ctx, body.login, body.password))
 
 
 @router.post("/auth/refresh", summary="Prolonger la session (le jeton est renouvelé)")
-async def refresh(body: RefreshRequest, ctx: IdentityDep) -> Tokens:
+async def refresh(body: RefreshRequest, ctx: ContextDep) -> Tokens:
     return tokens(await refresh_session(ctx, body.refresh_token))
 
 
 @router.post("/auth/logout", status_code=204, summary="Se déconnecter")
-async def logout(body: RefreshRequest, ctx: IdentityDep) -> Response:
+async def logout(body: RefreshRequest, ctx: ContextDep) -> Response:
     await close_session(ctx, body.refresh_token)
     return Response(status_code=204)
 
@@ -48,12 +48,12 @@ async def logout(body: RefreshRequest, ctx: IdentityDep) -> Response:
 @router.post(
     "/auth/logout-everywhere", status_code=204, summary="Se déconnecter de tous les appareils"
 )
-async def logout_everywhere(principal: CurrentPrincipal, ctx: IdentityDep) -> Response:
+async def logout_everywhere(principal: CurrentPrincipal, ctx: ContextDep) -> Response:
     await close_all_sessions(ctx, principal.user_id)
     return Response(status_code=204)
 
 
 @router.get("/.well-known/jwks.json", tags=["keys"], summary="Clés publiques de signature")
-async def jwks(ctx: IdentityDep, response: Response) -> dict[str, Any]:
+async def jwks(ctx: ContextDep, response: Response) -> dict[str, Any]:
     response.headers["Cache-Control"] = "public, max-age=300"
     return ctx.signer.jwks()
