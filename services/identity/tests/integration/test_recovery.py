@@ -28,7 +28,7 @@ async def sso_student(running: Running, saml_id: str, birth_date: str | None = "
 
 
 def token_in(running: Running, email: str) -> str:
-    [mail] = [m for m in running.mails.to(email) if "Récupération" in m["Subject"]]
+    [mail] = [m for m in running.mails.store.to(email) if "Récupération" in m["Subject"]]
     match = re.search(r"Code de récupération : (\S+)", body_of(mail))
     assert match
     return match.group(1)
@@ -62,7 +62,9 @@ async def test_sso_student_recovers_the_account_with_an_email_and_a_password(
     assert me["login_methods"] == ["email", "sso"] and me["has_password"] is True
     types = [e.event_type for e in await running.events(user_id)]
     assert types[-3:] == ["AccountRecovered", "PasswordChanged", "UserProfileChanged"]
-    assert any("récupéré" in m["Subject"] for m in running.mails.to("noemie.legall@exemple.fr"))
+    assert any(
+        "récupéré" in m["Subject"] for m in running.mails.store.to("noemie.legall@exemple.fr")
+    )
 
     again = await running.client.post(
         "/account-recovery/confirm", json={"token": token, "password": "Etudiante2027"}
@@ -116,7 +118,7 @@ async def test_failed_identity_check_sends_nothing(
 ) -> None:
     await sso_student(running, "GAR-REC-2")
     commits = await running.commits()
-    sent = len(running.mails.messages)
+    sent = len(running.mails.store.messages())
     body = {
         "first_name": "Noémie",
         "last_name": "Le Gall",
@@ -127,7 +129,7 @@ async def test_failed_identity_check_sends_nothing(
     r = await running.client.post("/account-recovery", json=body | change)
 
     assert r.status_code == status and r.json()["code"] == code
-    assert len(running.mails.messages) == sent
+    assert len(running.mails.store.messages()) == sent
     assert await running.commits() == commits
     assert await running.db["recovery_demands"].count_documents({}) == 0
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
@@ -15,6 +14,7 @@ from identity.adapters.keys import load_or_create_private, private_pem
 from identity.config import Settings
 from identity.entrypoints.http import create_app
 from orga_shared.http.auth import JwksVerifier
+from orga_shared.ports import free_port
 from orga_shared.testing.tokens import TokenFactory
 
 from .conftest import AppFactory, Running, make_settings
@@ -22,16 +22,10 @@ from .conftest import AppFactory, Running, make_settings
 pytestmark = pytest.mark.integration
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.asynccontextmanager
 async def served(settings: Settings) -> AsyncIterator[str]:
     """The identity app under a real uvicorn server on loopback; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)
     )

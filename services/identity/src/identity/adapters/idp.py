@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import jwt
 
+from identity.application.ports import VerifiedAssertion
 from identity.domain.errors import (
     AssertionExpired,
     AssertionRejected,
@@ -32,18 +33,6 @@ class IdentityProvider:
     issuer: str
     provider: str
     keys: dict[str, jwt.PyJWK]
-
-
-@dataclass(frozen=True)
-class VerifiedAssertion:
-    issuer: str
-    provider: str
-    external_id: str
-    first_name: str
-    last_name: str
-    birth_date: date | None
-    jti: str
-    expires_at: datetime
 
 
 def parse_trust_file(data: dict[str, Any]) -> dict[str, IdentityProvider]:

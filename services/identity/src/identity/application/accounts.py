@@ -11,9 +11,9 @@ import uuid
 from datetime import date
 from typing import Any
 
-from identity.adapters.logins import email_key, username_key
 from identity.application.context import Context
 from identity.application.errors import EmailTaken, UsernameUnavailable
+from identity.domain.login_keys import email_key, username_key
 from identity.domain.passwords import check_password
 from identity.domain.person import clean_name, normalize_email, parse_birth_date
 from identity.domain.user import Register

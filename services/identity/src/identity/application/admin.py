@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from identity.adapters.logins import email_key
 from identity.application.accounts import register_with_email
 from identity.application.context import Context
 from identity.application.sessions import close_all_sessions
+from identity.domain.login_keys import email_key
 from identity.domain.person import normalize_email
 from identity.domain.user import PLATFORM_ADMIN, Erase, GrantRole
 

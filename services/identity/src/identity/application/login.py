@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from identity.adapters.logins import email_key, username_key
 from identity.application.context import Context
 from identity.application.errors import AccountLocked, InvalidCredentials
 from identity.application.sessions import TokenPair, open_session
@@ -21,19 +20,14 @@ from identity.domain.lockout import (
     window_after_failures,
     window_after_success,
 )
+from identity.domain.login_keys import login_key
 from identity.domain.user import RecordLock
-from identity.domain.usernames import normalize_username
 
 
 @dataclass(frozen=True)
 class Admission:
     window: Window
     slot: int
-
-
-def login_key(login: str) -> str:
-    value = normalize_username(login)
-    return email_key(value) if "@" in value else username_key(value)
 
 
 async def _lock_if_full(ctx: Context, user_id: str, window: Window) -> None:

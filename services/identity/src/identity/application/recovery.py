@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from identity.adapters.logins import email_key, username_key
 from identity.application.accounts import reserve_login
 from identity.application.context import Context
 from identity.application.errors import (
@@ -21,6 +20,7 @@ from identity.application.errors import (
 )
 from identity.application.sessions import close_all_sessions
 from identity.domain.errors import NotRecoverable
+from identity.domain.login_keys import email_key, username_key
 from identity.domain.passwords import check_password
 from identity.domain.person import clean_name, normalize_email, parse_birth_date
 from identity.domain.recovery import Candidate, match_candidate

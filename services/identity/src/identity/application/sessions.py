@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from identity.adapters.refresh_tokens import RefreshProblem
 from identity.application.context import Context
 from identity.application.errors import InvalidRefreshToken, RefreshTokenReused
+from identity.application.ports import RefreshProblem
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,19 @@
-"""What identity knows about a person, normalised the way the real service compares it.
+"""What identity accepts of a person: displayable names, birth dates, e-mails.
 
-Name normalisation follows the reconciliation rule (docs/domain/pix-orga.md §7.4): trim, lower
-case, NFD then strip diacritics, remove whitespace, drop every character outside `[a-z0-9]`.
-The same function feeds username generation and the identity check of account recovery.
+Comparing names (normalisation, distance) is the kernel's `orga_shared.names`, shared with
+reconciliation and every name search; what is here is identity's own input rules.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 
 from identity.domain.errors import InvalidInput
 
 MAX_NAME_LENGTH = 255
-_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_EMAIL_LENGTH = 255
-
-
-def normalize_name(value: str) -> str:
-    decomposed = unicodedata.normalize("NFD", value.strip().lower())
-    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_ALNUM.sub("", "".join(without_marks.split()))
 
 
 def clean_name(value: str, field: str) -> str:
@@ -68,21 +59,3 @@ def normalize_email(value: str, field: str = "email") -> str:
     if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.match(email):
         raise InvalidInput("L'adresse e-mail n'est pas valide.", field=field)
     return email
-
-
-def levenshtein(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-def close_enough(typed: str, known: str, max_ratio: float) -> bool:
-    """Distance over the typed length, on normalised names (`string-similarity-service`)."""
-    a, b = normalize_name(typed), normalize_name(known)
-    if not a:
-        return False
-    return levenshtein(a, b) / len(a) <= max_ratio

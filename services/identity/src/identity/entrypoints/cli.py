@@ -23,16 +23,17 @@ from orga_shared.cli import serve_main
 
 async def _create_admin(settings: Settings, email: str, password: str) -> int:
     from identity.application.admin import create_platform_admin
-    from identity.bootstrap import Lifecycle, build_context, build_runtime
+    from identity.bootstrap import Lifecycle, build_runtime
     from identity.domain.errors import DomainError
 
     runtime = build_runtime(settings)
-    identity = build_context(settings, runtime)
-    lifecycle = Lifecycle(identity, settings)
+    lifecycle = Lifecycle.build(settings, runtime)
     await runtime.start()
     await lifecycle.start(runtime)
     try:
-        user_id, created = await create_platform_admin(ctx=identity, email=email, password=password)
+        user_id, created = await create_platform_admin(
+            ctx=lifecycle.context, email=email, password=password
+        )
     except DomainError as exc:
         print(f"erreur : {exc.message}", file=sys.stderr)
         return 1

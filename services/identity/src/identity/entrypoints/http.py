@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from identity.bootstrap import Lifecycle, build_context, build_runtime
+from identity.bootstrap import Lifecycle, build_runtime
 from identity.config import Settings
 from identity.entrypoints.routes import accounts, admin, me, recovery, sessions, sso
 from identity.entrypoints.routes.deps import LocalVerifier
@@ -16,8 +16,7 @@ from orga_shared.mail import Mailer
 def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None) -> FastAPI:
     settings = settings or Settings()
     runtime = build_runtime(settings)
-    identity = build_context(settings, runtime, mailer)
-    lifecycle = Lifecycle(identity, settings)
+    lifecycle = Lifecycle.build(settings, runtime, mailer)
     app = create_service_app(
         settings,
         runtime,
@@ -34,9 +33,9 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
         on_startup=[lifecycle.start],
         on_shutdown=[lifecycle.stop],
     )
-    app.state.context = identity
+    app.state.context = lifecycle.context
     app.state.verifier = LocalVerifier(
-        identity.signer.jwks(), issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        lifecycle.context.signer.jwks(), issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
     install(app)
     return app

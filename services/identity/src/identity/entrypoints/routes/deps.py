@@ -11,8 +11,8 @@ from orga_shared.http.auth import JwksVerifier
 
 
 def get_context(request: Request) -> Context:
-    identity: Context = request.app.state.context
-    return identity
+    context: Context = request.app.state.context
+    return context
 
 
 ContextDep = Annotated[Context, Depends(get_context)]
