@@ -69,7 +69,7 @@ async def test_sso_student_recovers_the_account_with_an_email_and_a_password(
     again = await running.client.post(
         "/account-recovery/confirm", json={"token": token, "password": "Etudiante2027"}
     )
-    assert again.status_code == 400 and again.json()["code"] == "INVALID_RECOVERY_TOKEN"
+    assert again.status_code == 404 and again.json()["code"] == "INVALID_RECOVERY_TOKEN"
 
 
 async def test_username_student_recovers_through_the_username(running: Running) -> None:

@@ -6,9 +6,9 @@ from fastapi import FastAPI
 
 from identity.bootstrap import Lifecycle, build_runtime
 from identity.config import Settings
-from identity.entrypoints.routes import accounts, admin, me, recovery, sessions, sso
+from identity.entrypoints.errors import install
+from identity.entrypoints.routes import accounts, admin, me, operator, recovery, sessions, sso
 from identity.entrypoints.routes.deps import LocalVerifier
-from identity.entrypoints.routes.errors import install
 from orga_shared.http.app import create_app as create_service_app
 from orga_shared.mail import Mailer
 
@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
             sso.router,
             recovery.router,
             admin.router,
+            operator.router,
         ],
         on_startup=[lifecycle.start],
         on_shutdown=[lifecycle.stop],

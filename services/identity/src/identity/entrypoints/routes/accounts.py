@@ -6,13 +6,24 @@ from fastapi import APIRouter
 
 from identity.application.accounts import register_with_email, register_with_username
 from identity.entrypoints.routes.deps import ContextDep
-from identity.entrypoints.routes.models import RegisterEmail, RegisterStudent
+from identity.entrypoints.routes.models import (
+    AccountCreated,
+    RegisterEmail,
+    RegisterStudent,
+    StudentAccountCreated,
+)
+from orga_shared.http.errors import error_responses
 
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/users", status_code=201, summary="Créer un compte avec e-mail et mot de passe")
-async def register(body: RegisterEmail, ctx: ContextDep) -> dict[str, str]:
+@router.post(
+    "/users",
+    status_code=201,
+    summary="Créer un compte avec e-mail et mot de passe",
+    responses=error_responses(400, 409, 415, 422),
+)
+async def register(body: RegisterEmail, ctx: ContextDep) -> AccountCreated:
     user_id = await register_with_email(
         ctx,
         first_name=body.first_name,
@@ -20,15 +31,16 @@ async def register(body: RegisterEmail, ctx: ContextDep) -> dict[str, str]:
         email=body.email,
         password=body.password,
     )
-    return {"id": user_id}
+    return AccountCreated(id=user_id)
 
 
 @router.post(
     "/users/student-accounts",
     status_code=201,
     summary="Créer un compte élève sans e-mail (identifiant généré)",
+    responses=error_responses(400, 409, 415, 422, 503),
 )
-async def register_student(body: RegisterStudent, ctx: ContextDep) -> dict[str, str]:
+async def register_student(body: RegisterStudent, ctx: ContextDep) -> StudentAccountCreated:
     user_id, username = await register_with_username(
         ctx,
         first_name=body.first_name,
@@ -36,4 +48,4 @@ async def register_student(body: RegisterStudent, ctx: ContextDep) -> dict[str, 
         birth_date=body.birth_date,
         password=body.password,
     )
-    return {"id": user_id, "username": username}
+    return StudentAccountCreated(id=user_id, username=username)

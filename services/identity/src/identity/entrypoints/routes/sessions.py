@@ -14,8 +14,9 @@ from identity.application.sessions import (
     refresh_session,
 )
 from identity.entrypoints.routes.deps import ContextDep
-from identity.entrypoints.routes.models import Login, RefreshRequest, Tokens
+from identity.entrypoints.routes.models import Jwks, Login, RefreshRequest, Tokens
 from orga_shared.http.auth import CurrentPrincipal
+from orga_shared.http.errors import error_responses
 
 router = APIRouter(tags=["sessions"])
 
@@ -29,24 +30,48 @@ def tokens(pair: TokenPair) -> Tokens:
     )
 
 
-@router.post("/auth/token", summary="Se connecter (e-mail ou identifiant, mot de passe)")
+def _locked() -> dict[int | str, dict[str, Any]]:
+    responses = error_responses(400, 401, 415, 422, 429)
+    responses[429]["headers"] = {
+        "Retry-After": {"description": "secondes avant de réessayer", "schema": {"type": "integer"}}
+    }
+    return responses
+
+
+@router.post(
+    "/auth/token",
+    summary="Se connecter (e-mail ou identifiant, mot de passe)",
+    responses=_locked(),
+)
 async def login(body: Login, ctx: ContextDep) -> Tokens:
     return tokens(await login_with_password(ctx, body.login, body.password))
 
 
-@router.post("/auth/refresh", summary="Prolonger la session (le jeton est renouvelé)")
+@router.post(
+    "/auth/refresh",
+    summary="Prolonger la session (le jeton est renouvelé)",
+    responses=error_responses(400, 401, 415, 422),
+)
 async def refresh(body: RefreshRequest, ctx: ContextDep) -> Tokens:
     return tokens(await refresh_session(ctx, body.refresh_token))
 
 
-@router.post("/auth/logout", status_code=204, summary="Se déconnecter")
+@router.post(
+    "/auth/logout",
+    status_code=204,
+    summary="Se déconnecter",
+    responses=error_responses(400, 415, 422),
+)
 async def logout(body: RefreshRequest, ctx: ContextDep) -> Response:
     await close_session(ctx, body.refresh_token)
     return Response(status_code=204)
 
 
 @router.post(
-    "/auth/logout-everywhere", status_code=204, summary="Se déconnecter de tous les appareils"
+    "/auth/logout-everywhere",
+    status_code=204,
+    summary="Se déconnecter de tous les appareils",
+    responses=error_responses(401),
 )
 async def logout_everywhere(principal: CurrentPrincipal, ctx: ContextDep) -> Response:
     await close_all_sessions(ctx, principal.user_id)
@@ -54,6 +79,6 @@ async def logout_everywhere(principal: CurrentPrincipal, ctx: ContextDep) -> Res
 
 
 @router.get("/.well-known/jwks.json", tags=["keys"], summary="Clés publiques de signature")
-async def jwks(ctx: ContextDep, response: Response) -> dict[str, Any]:
+async def jwks(ctx: ContextDep, response: Response) -> Jwks:
     response.headers["Cache-Control"] = "public, max-age=300"
-    return ctx.signer.jwks()
+    return Jwks.model_validate(ctx.signer.jwks())
