@@ -24,13 +24,7 @@ router = APIRouter(tags=["accounts"])
     responses=error_responses(400, 409, 415, 422),
 )
 async def register(body: RegisterEmail, ctx: ContextDep) -> AccountCreated:
-    user_id = await register_with_email(
-        ctx,
-        first_name=body.first_name,
-        last_name=body.last_name,
-        email=body.email,
-        password=body.password,
-    )
+    user_id = await register_with_email(ctx, **body.model_dump())
     return AccountCreated(id=user_id)
 
 
@@ -41,11 +35,5 @@ async def register(body: RegisterEmail, ctx: ContextDep) -> AccountCreated:
     responses=error_responses(400, 409, 415, 422, 503),
 )
 async def register_student(body: RegisterStudent, ctx: ContextDep) -> StudentAccountCreated:
-    user_id, username = await register_with_username(
-        ctx,
-        first_name=body.first_name,
-        last_name=body.last_name,
-        birth_date=body.birth_date,
-        password=body.password,
-    )
+    user_id, username = await register_with_username(ctx, **body.model_dump())
     return StudentAccountCreated(id=user_id, username=username)

@@ -6,12 +6,7 @@ from fastapi import APIRouter
 
 from identity.application.recovery import confirm_recovery, request_recovery
 from identity.entrypoints.routes.deps import ContextDep
-from identity.entrypoints.routes.models import (
-    Message,
-    Recovered,
-    RecoveryConfirm,
-    RecoveryRequest,
-)
+from identity.entrypoints.routes.models import Message, Recovered, RecoveryConfirm, RecoveryRequest
 from orga_shared.http.errors import error_responses
 
 router = APIRouter(tags=["recovery"])
@@ -24,14 +19,7 @@ router = APIRouter(tags=["recovery"])
     responses=error_responses(400, 404, 409, 415, 422, 503),
 )
 async def ask(body: RecoveryRequest, ctx: ContextDep) -> Message:
-    await request_recovery(
-        ctx,
-        first_name=body.first_name,
-        last_name=body.last_name,
-        birth_date=body.birth_date,
-        email=body.email,
-        username=body.username,
-    )
+    await request_recovery(ctx, **body.model_dump())
     return Message(
         message="Un e-mail vous a été envoyé pour terminer la récupération de votre compte."
     )
