@@ -3,43 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 
 from identity.adapters.keys import load_or_create_private, private_pem
-from identity.config import Settings
 from identity.entrypoints.http import create_app
 from orga_shared.http.auth import JwksVerifier
-from orga_shared.ports import free_port
+from orga_shared.testing.contract import live_app
 from orga_shared.testing.tokens import TokenFactory
 
 from .conftest import AppFactory, Running, make_settings
 
 pytestmark = pytest.mark.integration
-
-
-@contextlib.asynccontextmanager
-async def served(settings: Settings) -> AsyncIterator[str]:
-    """The identity app under a real uvicorn server on loopback; yields its base URL."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)
-    )
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(300):
-            if server.started:
-                break
-            await asyncio.sleep(0.1)
-        assert server.started
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def test_tokens_verify_with_jwks_verifier_fetching_the_real_endpoint(
@@ -52,7 +28,7 @@ async def test_tokens_verify_with_jwks_verifier_fetching_the_real_endpoint(
         running.settings.profiles_topic,
         database=running.settings.database,
     )
-    async with served(settings) as base:
+    with live_app(create_app(settings)) as base:
         async with httpx.AsyncClient(base_url=base) as http:
             r = await http.post(
                 "/users",
