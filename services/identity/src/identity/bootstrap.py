@@ -28,10 +28,6 @@ from orga_shared.mail import Mailer
 from orga_shared.runtime import ServiceRuntime
 
 
-def build_runtime(settings: Settings) -> ServiceRuntime:
-    return ServiceRuntime(settings, topic=settings.events_topic)
-
-
 def build_signer(settings: Settings) -> TokenSigner:
     if settings.signing_key_file is not None:
         key = load_private(settings.signing_key_file)
@@ -53,8 +49,10 @@ def build_signer(settings: Settings) -> TokenSigner:
 
 @dataclass
 class Lifecycle:
-    """The real adapters of one identity process, the `Context` they form, start and stop."""
+    """The runtime (started and stopped by the app's lifespan), the real adapters of one
+    identity process and the `Context` they form; `on_startup` adds indexes and relays."""
 
+    runtime: ServiceRuntime
     settings: Settings
     context: Context
     logins: LoginKeys
@@ -65,11 +63,9 @@ class Lifecycle:
     passwords: Argon2Passwords
 
     @classmethod
-    def build(
-        cls, settings: Settings, runtime: ServiceRuntime, mailer: Mailer | None = None
-    ) -> Lifecycle:
-        if runtime.store is None:
-            raise RuntimeError("identity needs an event store")
+    def build(cls, settings: Settings, *, mailer: Mailer | None = None) -> Lifecycle:
+        runtime = ServiceRuntime(settings, topic=settings.events_topic)
+        assert runtime.store is not None  # a runtime with a topic has a store
         db = runtime.db
         logins, profiles, throttle = LoginKeys(db), Profiles(db), ThrottleStore(db)
         topic = ProfileTopic(profiles, settings.profiles_topic)
@@ -107,9 +103,11 @@ class Lifecycle:
             ),
             recovery_ttl=timedelta(seconds=settings.recovery_ttl_seconds),
         )
-        return cls(settings, context, logins, profiles, topic, refresh, throttle, passwords)
+        return cls(
+            runtime, settings, context, logins, profiles, topic, refresh, throttle, passwords
+        )
 
-    async def start(self, runtime: ServiceRuntime) -> None:
+    async def on_startup(self, runtime: ServiceRuntime) -> None:
         for adapter in (
             self.logins,
             self.profiles,
@@ -127,5 +125,5 @@ class Lifecycle:
         )
         runtime.run_periodically("draft_repair", lambda: repair_drafts(self.context), 60.0)
 
-    async def stop(self, runtime: ServiceRuntime) -> None:
+    async def on_shutdown(self, runtime: ServiceRuntime) -> None:
         self.passwords.close()

@@ -23,13 +23,13 @@ from orga_shared.cli import serve_main
 
 async def _create_admin(settings: Settings, email: str, password: str) -> int:
     from identity.application.admin import create_platform_admin
-    from identity.bootstrap import Lifecycle, build_runtime
+    from identity.bootstrap import Lifecycle
     from identity.domain.errors import DomainError
 
-    runtime = build_runtime(settings)
-    lifecycle = Lifecycle.build(settings, runtime)
+    lifecycle = Lifecycle.build(settings)
+    runtime = lifecycle.runtime
     await runtime.start()
-    await lifecycle.start(runtime)
+    await lifecycle.on_startup(runtime)
     try:
         user_id, created = await create_platform_admin(
             ctx=lifecycle.context, email=email, password=password
@@ -38,7 +38,7 @@ async def _create_admin(settings: Settings, email: str, password: str) -> int:
         print(f"erreur : {exc.message}", file=sys.stderr)
         return 1
     finally:
-        await lifecycle.stop(runtime)
+        await lifecycle.on_shutdown(runtime)
         await runtime.stop()
     print(json.dumps({"user_id": user_id, "created": created, "role": "platform-admin"}))
     return 0

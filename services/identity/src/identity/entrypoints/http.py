@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from identity.bootstrap import Lifecycle, build_runtime
+from identity.bootstrap import Lifecycle
 from identity.config import Settings
 from identity.entrypoints.errors import install
 from identity.entrypoints.routes import accounts, admin, me, operator, recovery, sessions, sso
@@ -15,11 +15,10 @@ from orga_shared.mail import Mailer
 
 def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime = build_runtime(settings)
-    lifecycle = Lifecycle.build(settings, runtime, mailer)
+    lifecycle = Lifecycle.build(settings, mailer=mailer)
     app = create_service_app(
         settings,
-        runtime,
+        lifecycle.runtime,
         title="Orga identity",
         description="Comptes, connexion, SSO et jetons",
         routers=[
@@ -31,8 +30,8 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
             admin.router,
             operator.router,
         ],
-        on_startup=[lifecycle.start],
-        on_shutdown=[lifecycle.stop],
+        on_startup=[lifecycle.on_startup],
+        on_shutdown=[lifecycle.on_shutdown],
     )
     app.state.context = lifecycle.context
     app.state.verifier = LocalVerifier(

@@ -59,8 +59,10 @@ router = APIRouter(tags=["ops"], dependencies=[Depends(require_operator)])
     "/metrics",
     summary="Compteurs (format Prometheus), pour l'opérateur",
     response_class=PlainTextResponse,
-    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}
-    | _json_errors(401, 403),
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+        **_json_errors(401, 403),
+    },
 )
 async def metrics(ctx: ContextDep) -> PlainTextResponse:
     c = ctx.passwords.counters
