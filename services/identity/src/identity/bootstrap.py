@@ -1,4 +1,5 @@
-"""Wiring of the identity service: real adapters, key material, background relays."""
+"""Wiring of the identity service: the real adapters into a `Context`, key material, and the
+`Lifecycle` that starts and stops them (indexes, the profile topic's producer and relays)."""
 
 from __future__ import annotations
 
@@ -12,25 +13,19 @@ from identity.adapters.keys import load_or_create_private, load_private, load_pu
 from identity.adapters.logins import LoginKeys
 from identity.adapters.mail import IdentityMails
 from identity.adapters.passwords import Argon2Passwords
-from identity.adapters.profiles import ProfilePublisher, ProfileRelay, Profiles
+from identity.adapters.profile_topic import ProfileTopic
+from identity.adapters.profiles import Profiles
 from identity.adapters.recovery_demands import RecoveryDemands
 from identity.adapters.refresh_tokens import RefreshTokens
 from identity.adapters.throttle import ThrottleStore
 from identity.adapters.tokens import TokenSigner
 from identity.adapters.users import Users
 from identity.application.accounts import repair_drafts
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.config import Settings
 from identity.domain.lockout import LockPolicy
 from orga_shared.mail import Mailer
-from orga_shared.observability import get_logger
 from orga_shared.runtime import ServiceRuntime
-
-log = get_logger(__name__)
-
-
-def build_runtime(settings: Settings) -> ServiceRuntime:
-    return ServiceRuntime(settings, topic=settings.events_topic)
 
 
 def build_signer(settings: Settings) -> TokenSigner:
@@ -52,66 +47,83 @@ def build_signer(settings: Settings) -> TokenSigner:
     )
 
 
-def build_identity(
-    settings: Settings, runtime: ServiceRuntime, mailer: Mailer | None = None
-) -> Identity:
-    if runtime.store is None:
-        raise RuntimeError("identity needs an event store")
-    db = runtime.db
-    profiles = Profiles(db)
-    return Identity(
-        users=Users(runtime.store),
-        logins=LoginKeys(db),
-        credentials=Credentials(db),
-        profiles=profiles,
-        publisher=ProfilePublisher(profiles, settings.profiles_topic),
-        throttle=ThrottleStore(db),
-        refresh_tokens=RefreshTokens(db, ttl=timedelta(seconds=settings.refresh_token_ttl_seconds)),
-        recovery_demands=RecoveryDemands(db, ttl=timedelta(seconds=settings.recovery_ttl_seconds)),
-        replay_guard=AssertionReplayGuard(db),
-        passwords=Argon2Passwords(
+@dataclass
+class Lifecycle:
+    """The runtime (started and stopped by the app's lifespan), the real adapters of one
+    identity process and the `Context` they form; `on_startup` adds indexes and relays."""
+
+    runtime: ServiceRuntime
+    settings: Settings
+    context: Context
+    logins: LoginKeys
+    profiles: Profiles
+    profile_topic: ProfileTopic
+    refresh_tokens: RefreshTokens
+    throttle: ThrottleStore
+    passwords: Argon2Passwords
+
+    @classmethod
+    def build(cls, settings: Settings, *, mailer: Mailer | None = None) -> Lifecycle:
+        runtime = ServiceRuntime(settings, topic=settings.events_topic)
+        assert runtime.store is not None  # a runtime with a topic has a store
+        db = runtime.db
+        logins, profiles, throttle = LoginKeys(db), Profiles(db), ThrottleStore(db)
+        topic = ProfileTopic(profiles, settings.profiles_topic)
+        refresh = RefreshTokens(db, ttl=timedelta(seconds=settings.refresh_token_ttl_seconds))
+        passwords = Argon2Passwords(
             time_cost=settings.argon2_time_cost,
             memory_cost_kib=settings.argon2_memory_cost_kib,
             parallelism=settings.argon2_parallelism,
             workers=settings.hash_workers,
-        ),
-        signer=build_signer(settings),
-        idps=TrustedIdentityProviders(
-            settings.trusted_idp_keys_file,
-            audience=settings.sso_audience,
-            max_lifetime_seconds=settings.sso_max_assertion_lifetime_seconds,
-        ),
-        mails=IdentityMails(mailer or Mailer(), settings.web_base_url),
-        lock_policy=LockPolicy(
-            threshold=settings.lock_threshold,
-            base_duration=timedelta(seconds=settings.lock_base_seconds),
-            max_duration=timedelta(seconds=settings.lock_max_seconds),
-        ),
-        recovery_ttl=timedelta(seconds=settings.recovery_ttl_seconds),
-    )
-
-
-@dataclass
-class Lifecycle:
-    """Startup and shutdown hooks: indexes, the producer for profiles, the profile relay."""
-
-    identity: Identity
-    settings: Settings
-
-    async def start(self, runtime: ServiceRuntime) -> None:
-        ctx = self.identity
-        await ctx.logins.ensure_indexes()
-        await ctx.profiles.ensure_indexes()
-        await ctx.refresh_tokens.ensure_indexes()
-        await ctx.throttle.ensure_indexes()
-        ctx.publisher.bind(runtime.producer)
-        relay = ProfileRelay(
-            ctx.publisher, timedelta(seconds=self.settings.outbox_relay_grace_seconds)
         )
+        context = Context(
+            users=Users(runtime.store),
+            logins=logins,
+            credentials=Credentials(db),
+            profiles=profiles,
+            publisher=topic,
+            throttle=throttle,
+            refresh_tokens=refresh,
+            recovery_demands=RecoveryDemands(
+                db, ttl=timedelta(seconds=settings.recovery_ttl_seconds)
+            ),
+            replay_guard=AssertionReplayGuard(db),
+            passwords=passwords,
+            signer=build_signer(settings),
+            idps=TrustedIdentityProviders(
+                settings.trusted_idp_keys_file,
+                audience=settings.sso_audience,
+                max_lifetime_seconds=settings.sso_max_assertion_lifetime_seconds,
+            ),
+            mails=IdentityMails(mailer or Mailer(), settings.web_base_url),
+            lock_policy=LockPolicy(
+                threshold=settings.lock_threshold,
+                base_duration=timedelta(seconds=settings.lock_base_seconds),
+                max_duration=timedelta(seconds=settings.lock_max_seconds),
+            ),
+            recovery_ttl=timedelta(seconds=settings.recovery_ttl_seconds),
+        )
+        return cls(
+            runtime, settings, context, logins, profiles, topic, refresh, throttle, passwords
+        )
+
+    async def on_startup(self, runtime: ServiceRuntime) -> None:
+        for adapter in (
+            self.logins,
+            self.profiles,
+            self.profile_topic,
+            self.refresh_tokens,
+            self.throttle,
+        ):
+            await adapter.ensure_indexes()
+        self.profile_topic.bind(runtime.producer)
+        grace = timedelta(seconds=self.settings.outbox_relay_grace_seconds)
         runtime.run_periodically(
-            "profile_relay", relay.drain, self.settings.profile_relay_interval_seconds
+            "profile_relay",
+            lambda: self.profile_topic.relay_once(grace),
+            self.settings.profile_relay_interval_seconds,
         )
-        runtime.run_periodically("draft_repair", lambda: repair_drafts(ctx), 60.0)
+        runtime.run_periodically("draft_repair", lambda: repair_drafts(self.context), 60.0)
 
-    async def stop(self, runtime: ServiceRuntime) -> None:
-        self.identity.passwords.close()
+    async def on_shutdown(self, runtime: ServiceRuntime) -> None:
+        self.passwords.close()

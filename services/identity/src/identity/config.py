@@ -3,12 +3,13 @@
 Key material is configuration: `ORGA_IDENTITY_SIGNING_KEY_FILE` (PEM, Ed25519) signs tokens;
 without it a key is generated once under `generated_signing_key_path` so restarts keep tokens
 valid. `ORGA_IDENTITY_TRUSTED_IDP_KEYS_FILE` lists the identity providers (GAR-like) whose
-signed assertions are accepted.
+signed assertions are accepted. `ORGA_IDENTITY_OPERATOR_TOKEN` opens the operator endpoints
+(`/metrics`) to whoever presents it; unset, they are off (ADR 0012).
 """
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from orga_shared.config import ServiceSettings
@@ -43,6 +44,8 @@ class Settings(ServiceSettings):
     argon2_memory_cost_kib: int = Field(19 * 1024, ge=8)
     argon2_parallelism: int = Field(1, ge=1)
     hash_workers: int | None = Field(None, ge=1)
+
+    operator_token: SecretStr | None = Field(None, min_length=16)
 
     recovery_ttl_seconds: int = Field(24 * 3600, ge=60)
     web_base_url: str = "http://127.0.0.1:8100"

@@ -6,79 +6,36 @@ topics, its own signing key and its own trusted-IdP file, so tests never see eac
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import Message
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 
 from identity.adapters.idp_simulator import IdpSimulator
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.config import Settings
 from identity.entrypoints.http import create_app
 from orga_shared.events import Envelope
 from orga_shared.mail import Mailer, MailSettings
 from orga_shared.messaging.topics import compacted, ensure_topics
+from orga_shared.smtp_sink import SmtpSink
 from orga_shared.testing.fixtures import read_topic
 from orga_shared.testing.infra import Infra
 
 
-class _Sink:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@dataclass
-class MailSink:
-    handler: _Sink
-    port: int
-
-    @property
-    def messages(self) -> list[Message]:
-        return self.handler.messages
-
-    def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def mail_sink() -> Iterator[MailSink]:
-    handler = _Sink()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield MailSink(handler, port)
-    finally:
-        controller.stop()
-
-
-def body_of(message: Message) -> str:
-    payload = message.get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    return payload.decode(message.get_content_charset() or "utf-8")
+def body_of(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
 
 
 @dataclass
@@ -88,11 +45,11 @@ class Running:
     settings: Settings
     infra: Infra
     idp: IdpSimulator
-    mails: MailSink
-    ctx: Identity = field(init=False)
+    mails: SmtpSink
+    ctx: Context = field(init=False)
 
     def __post_init__(self) -> None:
-        self.ctx = self.app.state.identity
+        self.ctx = self.app.state.context
 
     @property
     def db(self) -> Any:
@@ -157,7 +114,7 @@ def make_settings(infra: Infra, tmp: Path, events: str, profiles: str, **over: A
 
 @pytest.fixture
 async def identity_app(
-    infra: Infra, tmp_path: Path, new_topic: Any, mail_sink: MailSink
+    infra: Infra, tmp_path: Path, new_topic: Any, mail_sink: SmtpSink
 ) -> AsyncIterator[AppFactory]:
     """Factory: `await identity_app(**settings)` starts an app; all are stopped at the end."""
     events = await new_topic("identity.events")
@@ -198,12 +155,3 @@ def profile_records(records: list[Any], user_id: str) -> list[dict[str, Any] | N
         for r in records
         if r.key == user_id.encode()
     ]
-
-
-async def wait_for(check: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> bool:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        if await check():
-            return True
-        await asyncio.sleep(0.2)
-    return await check()

@@ -57,7 +57,7 @@ async def test_duplicate_email_is_refused_and_nothing_is_written(running: Runnin
 
     assert r.status_code == 409
     assert r.json() == {
-        "code": "email_already_used",
+        "code": "EMAIL_ALREADY_USED",
         "message": "Cette adresse e-mail est déjà utilisée.",
         "field": "email",
     }
@@ -81,7 +81,7 @@ async def test_weak_password_is_refused_and_nothing_is_written(
 
     assert r.status_code == 422
     body = r.json()
-    assert body["code"] == "weak_password" and body["field"] == "password"
+    assert body["code"] == "WEAK_PASSWORD" and body["field"] == "password"
     assert "8 caractères" in body["message"]
     assert await running.commits() == 0
     assert await running.db["login_keys"].count_documents({}) == 0

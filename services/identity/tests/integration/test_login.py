@@ -25,7 +25,7 @@ async def test_wrong_password_and_unknown_login_get_the_same_clear_error(
     for r in (wrong, unknown):
         assert r.status_code == 401
         assert r.json() == {
-            "code": "invalid_credentials",
+            "code": "INVALID_CREDENTIALS",
             "message": (
                 "L'adresse e-mail ou l'identifiant et/ou le mot de passe saisis sont incorrects."
             ),
@@ -46,7 +46,7 @@ async def test_tenth_failure_locks_and_locked_attempts_cost_no_hash(running: Run
     for password in ["Wrong99xyZ", "Secret123", "Wrong98xyZ"]:
         r = await running.login(email, password)
         assert r.status_code == 429
-        assert r.json()["code"] == "account_temporarily_locked"
+        assert r.json()["code"] == "ACCOUNT_TEMPORARILY_LOCKED"
         assert "2 minutes" in r.json()["message"]
         assert 100 <= int(r.headers["Retry-After"]) <= 120
     assert counters.verifications == verified, "a locked attempt must not hash"

@@ -28,7 +28,7 @@ async def sso_student(running: Running, saml_id: str, birth_date: str | None = "
 
 
 def token_in(running: Running, email: str) -> str:
-    [mail] = [m for m in running.mails.to(email) if "Récupération" in m["Subject"]]
+    [mail] = [m for m in running.mails.store.to(email) if "Récupération" in m["Subject"]]
     match = re.search(r"Code de récupération : (\S+)", body_of(mail))
     assert match
     return match.group(1)
@@ -62,12 +62,14 @@ async def test_sso_student_recovers_the_account_with_an_email_and_a_password(
     assert me["login_methods"] == ["email", "sso"] and me["has_password"] is True
     types = [e.event_type for e in await running.events(user_id)]
     assert types[-3:] == ["AccountRecovered", "PasswordChanged", "UserProfileChanged"]
-    assert any("récupéré" in m["Subject"] for m in running.mails.to("noemie.legall@exemple.fr"))
+    assert any(
+        "récupéré" in m["Subject"] for m in running.mails.store.to("noemie.legall@exemple.fr")
+    )
 
     again = await running.client.post(
         "/account-recovery/confirm", json={"token": token, "password": "Etudiante2027"}
     )
-    assert again.status_code == 400 and again.json()["code"] == "invalid_recovery_token"
+    assert again.status_code == 404 and again.json()["code"] == "INVALID_RECOVERY_TOKEN"
 
 
 async def test_username_student_recovers_through_the_username(running: Running) -> None:
@@ -105,10 +107,10 @@ async def test_username_student_recovers_through_the_username(running: Running) 
 @pytest.mark.parametrize(
     ("change", "status", "code"),
     [
-        ({"birth_date": "2008-09-15"}, 404, "account_not_found"),
-        ({"first_name": "Nathalie"}, 404, "account_not_found"),
-        ({"birth_date": "pas une date"}, 422, "invalid_input"),
-        ({"email": "pas-un-email"}, 422, "invalid_input"),
+        ({"birth_date": "2008-09-15"}, 404, "ACCOUNT_NOT_FOUND"),
+        ({"first_name": "Nathalie"}, 404, "ACCOUNT_NOT_FOUND"),
+        ({"birth_date": "pas une date"}, 422, "INVALID_INPUT"),
+        ({"email": "pas-un-email"}, 422, "INVALID_INPUT"),
     ],
 )
 async def test_failed_identity_check_sends_nothing(
@@ -116,7 +118,7 @@ async def test_failed_identity_check_sends_nothing(
 ) -> None:
     await sso_student(running, "GAR-REC-2")
     commits = await running.commits()
-    sent = len(running.mails.messages)
+    sent = len(running.mails.store.messages())
     body = {
         "first_name": "Noémie",
         "last_name": "Le Gall",
@@ -127,7 +129,7 @@ async def test_failed_identity_check_sends_nothing(
     r = await running.client.post("/account-recovery", json=body | change)
 
     assert r.status_code == status and r.json()["code"] == code
-    assert len(running.mails.messages) == sent
+    assert len(running.mails.store.messages()) == sent
     assert await running.commits() == commits
     assert await running.db["recovery_demands"].count_documents({}) == 0
 
@@ -146,7 +148,7 @@ async def test_an_email_already_used_cannot_be_taken_by_recovery(running: Runnin
         },
     )
 
-    assert r.status_code == 409 and r.json()["code"] == "email_already_used"
+    assert r.status_code == 409 and r.json()["code"] == "EMAIL_ALREADY_USED"
 
 
 async def test_a_weak_password_at_confirmation_keeps_the_link_usable(running: Running) -> None:
@@ -166,7 +168,7 @@ async def test_a_weak_password_at_confirmation_keeps_the_link_usable(running: Ru
     weak = await running.client.post(
         "/account-recovery/confirm", json={"token": token, "password": "faible"}
     )
-    assert weak.status_code == 422 and weak.json()["code"] == "weak_password"
+    assert weak.status_code == 422 and weak.json()["code"] == "WEAK_PASSWORD"
     assert await running.commits() == commits
 
     ok = await running.client.post(
@@ -215,4 +217,4 @@ async def test_an_email_account_is_not_recoverable(running: Running) -> None:
         "/account-recovery", json=body | {"username": username, "email": "zoe2@exemple.fr"}
     )
 
-    assert r.status_code == 409 and r.json()["code"] == "account_not_recoverable"
+    assert r.status_code == 409 and r.json()["code"] == "ACCOUNT_NOT_RECOVERABLE"

@@ -74,7 +74,7 @@ async def test_a_replayed_assertion_is_refused(running: Running) -> None:
 
     r = await post(running, assertion)
 
-    assert r.status_code == 401 and r.json()["code"] == "assertion_replayed"
+    assert r.status_code == 401 and r.json()["code"] == "ASSERTION_REPLAYED"
     assert await running.commits() == commits
 
 
@@ -85,16 +85,16 @@ def _unsigned(claims: dict) -> str:
 @pytest.mark.parametrize(
     ("case", "code"),
     [
-        ("unsigned", "invalid_assertion"),
-        ("tampered", "invalid_assertion"),
-        ("untrusted_key", "untrusted_identity_provider"),
-        ("unknown_issuer", "untrusted_identity_provider"),
-        ("expired", "assertion_expired"),
-        ("wrong_audience", "invalid_assertion"),
-        ("too_long_lived", "invalid_assertion"),
-        ("missing_name", "invalid_assertion"),
-        ("garbage", "invalid_assertion"),
-        ("empty", "invalid_assertion"),
+        ("unsigned", "INVALID_ASSERTION"),
+        ("tampered", "INVALID_ASSERTION"),
+        ("untrusted_key", "UNTRUSTED_IDENTITY_PROVIDER"),
+        ("unknown_issuer", "UNTRUSTED_IDENTITY_PROVIDER"),
+        ("expired", "ASSERTION_EXPIRED"),
+        ("wrong_audience", "INVALID_ASSERTION"),
+        ("too_long_lived", "INVALID_ASSERTION"),
+        ("missing_name", "INVALID_ASSERTION"),
+        ("garbage", "INVALID_ASSERTION"),
+        ("empty", "INVALID_ASSERTION"),
     ],
 )
 async def test_bad_assertions_are_refused_and_nothing_is_written(

@@ -9,8 +9,9 @@ import pytest
 from identity.application.accounts import repair_drafts
 from identity.domain.user import Register
 from identity.entrypoints.cli import _create_admin
+from orga_shared.testing.fixtures import eventually
 
-from .conftest import Running, profile_records, wait_for
+from .conftest import Running, profile_records
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +48,7 @@ async def test_terms_cannot_be_accepted_for_someone_else_or_anonymously(running:
     anonymous = await running.client.patch("/users/me/pix-orga-terms-of-service-acceptance")
 
     assert forbidden.status_code == 403
-    assert anonymous.status_code == 401 and anonymous.json()["code"] == "unauthenticated"
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "UNAUTHENTICATED"
     assert not [
         e for e in await running.events(other_id) if e.event_type == "TermsOfServiceAccepted"
     ]
@@ -96,7 +97,7 @@ async def test_the_relay_publishes_a_profile_left_unpublished_by_a_crash(running
         doc = await running.db["profiles"].find_one({"_id": user_id})
         return bool(doc and doc["published"])
 
-    assert await wait_for(published)
+    assert await eventually(published)
     records = profile_records(await running.topic(running.settings.profiles_topic, 2), user_id)
     assert records[-1] is not None and records[-1]["last_name"] == "Après-Crash"
     assert records[-1]["version"] == 2

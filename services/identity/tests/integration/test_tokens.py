@@ -3,49 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 
 from identity.adapters.keys import load_or_create_private, private_pem
-from identity.config import Settings
 from identity.entrypoints.http import create_app
 from orga_shared.http.auth import JwksVerifier
+from orga_shared.testing.contract import live_app
 from orga_shared.testing.tokens import TokenFactory
 
 from .conftest import AppFactory, Running, make_settings
 
 pytestmark = pytest.mark.integration
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.asynccontextmanager
-async def served(settings: Settings) -> AsyncIterator[str]:
-    """The identity app under a real uvicorn server on loopback; yields its base URL."""
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)
-    )
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(300):
-            if server.started:
-                break
-            await asyncio.sleep(0.1)
-        assert server.started
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def test_tokens_verify_with_jwks_verifier_fetching_the_real_endpoint(
@@ -58,7 +28,7 @@ async def test_tokens_verify_with_jwks_verifier_fetching_the_real_endpoint(
         running.settings.profiles_topic,
         database=running.settings.database,
     )
-    async with served(settings) as base:
+    with live_app(create_app(settings)) as base:
         async with httpx.AsyncClient(base_url=base) as http:
             r = await http.post(
                 "/users",
@@ -102,7 +72,7 @@ async def test_expired_access_token_is_refused(identity_app: AppFactory) -> None
     r = await running.client.get("/users/me", headers=headers)
 
     assert r.status_code == 401
-    assert r.json()["code"] == "token_expired"
+    assert r.json()["code"] == "TOKEN_EXPIRED"
 
 
 async def test_token_from_an_unknown_key_is_refused(running: Running) -> None:
@@ -111,7 +81,7 @@ async def test_token_from_an_unknown_key_is_refused(running: Running) -> None:
 
     r = await running.client.get("/users/me", headers=forged)
 
-    assert r.status_code == 401 and r.json()["code"] == "invalid_token"
+    assert r.status_code == 401 and r.json()["code"] == "INVALID_TOKEN"
 
 
 async def test_refresh_rotates_and_reuse_revokes_the_whole_family(running: Running) -> None:
@@ -133,12 +103,12 @@ async def test_refresh_rotates_and_reuse_revokes_the_whole_family(running: Runni
     reuse = await running.client.post(
         "/auth/refresh", json={"refresh_token": first["refresh_token"]}
     )
-    assert reuse.status_code == 401 and reuse.json()["code"] == "refresh_token_reused"
+    assert reuse.status_code == 401 and reuse.json()["code"] == "REFRESH_TOKEN_REUSED"
 
     after = await running.client.post(
         "/auth/refresh", json={"refresh_token": rotated["refresh_token"]}
     )
-    assert after.status_code == 401 and after.json()["code"] == "invalid_refresh_token"
+    assert after.status_code == 401 and after.json()["code"] == "INVALID_REFRESH_TOKEN"
 
 
 async def test_concurrent_refreshes_of_one_token_have_one_winner(running: Running) -> None:
@@ -163,7 +133,7 @@ async def test_logout_revokes_the_refresh_token(running: Running) -> None:
     refused = await running.client.post(
         "/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
     )
-    assert refused.status_code == 401 and refused.json()["code"] == "invalid_refresh_token"
+    assert refused.status_code == 401 and refused.json()["code"] == "INVALID_REFRESH_TOKEN"
     still = await running.client.post(
         "/auth/refresh", json={"refresh_token": other_session["refresh_token"]}
     )
@@ -192,7 +162,7 @@ async def test_logout_everywhere_closes_every_session_of_the_user(running: Runni
 
 async def test_unknown_refresh_token_is_refused(running: Running) -> None:
     r = await running.client.post("/auth/refresh", json={"refresh_token": "nope"})
-    assert r.status_code == 401 and r.json()["code"] == "invalid_refresh_token"
+    assert r.status_code == 401 and r.json()["code"] == "INVALID_REFRESH_TOKEN"
 
 
 async def test_generated_key_survives_a_restart_and_rotation_lists_the_previous_key(

@@ -8,12 +8,7 @@ import pytest
 
 from identity.domain.errors import InvalidInput, WeakPassword
 from identity.domain.passwords import check_password
-from identity.domain.person import (
-    close_enough,
-    normalize_email,
-    normalize_name,
-    parse_birth_date,
-)
+from identity.domain.person import normalize_email, parse_birth_date
 from identity.domain.usernames import username_base, username_candidates
 
 pytestmark = pytest.mark.unit
@@ -47,8 +42,8 @@ def test_weak_passwords_are_refused_with_the_real_message(password: str) -> None
         ("李", ""),
     ],
 )
-def test_names_are_normalised_like_reconciliation(raw: str, normalised: str) -> None:
-    assert normalize_name(raw) == normalised
+def test_usernames_use_names_normalised_like_reconciliation(raw: str, normalised: str) -> None:
+    assert username_base(raw, "Durand") == f"{normalised or 'eleve'}.durand"
 
 
 def test_username_is_first_dot_last_then_day_and_month() -> None:
@@ -89,10 +84,3 @@ def test_emails_are_trimmed_and_lower_cased_and_checked() -> None:
     for bad in ["camille", "a@b", "a b@c.fr", "@exemple.fr"]:
         with pytest.raises(InvalidInput):
             normalize_email(bad)
-
-
-def test_name_tolerance_is_distance_over_typed_length() -> None:
-    assert close_enough("Bernar", "Bernard", 0.25)
-    assert close_enough("LEGALL", "Le Gall", 0.0)
-    assert not close_enough("Nathalie", "Noémie", 0.25)
-    assert not close_enough("", "x", 0.25)

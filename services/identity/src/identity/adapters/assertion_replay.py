@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
+
+from orga_shared.clock import utcnow
 
 
 class AssertionReplayGuard:
@@ -18,7 +20,7 @@ class AssertionReplayGuard:
     async def first_use(self, issuer: str, jti: str, expires_at: datetime) -> bool:
         self._calls += 1
         if self._calls % 100 == 0:
-            await self.collection.delete_many({"expires_at": {"$lt": datetime.now(UTC)}})
+            await self.collection.delete_many({"expires_at": {"$lt": utcnow()}})
         try:
             await self.collection.insert_one({"_id": f"{issuer}:{jti}", "expires_at": expires_at})
             return True

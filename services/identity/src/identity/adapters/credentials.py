@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+
+from orga_shared.clock import utcnow
 
 
 class Credentials:
@@ -16,7 +17,7 @@ class Credentials:
     async def set_password(self, user_id: str, password_hash: str) -> None:
         await self.collection.update_one(
             {"_id": user_id},
-            {"$set": {"password_hash": password_hash, "updated_at": datetime.now(UTC)}},
+            {"$set": {"password_hash": password_hash, "updated_at": utcnow()}},
             upsert=True,
         )
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import jwt
 
+from identity.application.ports import VerifiedAssertion
 from identity.domain.errors import (
     AssertionExpired,
     AssertionRejected,
@@ -25,6 +26,12 @@ from identity.domain.errors import (
 from identity.domain.person import clean_name, parse_birth_date
 
 ALLOWED_ALGORITHMS = ["EdDSA", "ES256", "RS256"]
+_REASONS: dict[type[Exception], str] = {
+    jwt.InvalidAudienceError: "L'assertion d'identité n'est pas destinée à ce service.",
+    jwt.InvalidIssuerError: "L'assertion d'identité ne vient pas de ce fournisseur.",
+    jwt.ImmatureSignatureError: "L'assertion d'identité n'est pas encore valide.",
+    jwt.InvalidIssuedAtError: "L'assertion d'identité a une date d'émission invalide.",
+}
 
 
 @dataclass(frozen=True)
@@ -32,18 +39,6 @@ class IdentityProvider:
     issuer: str
     provider: str
     keys: dict[str, jwt.PyJWK]
-
-
-@dataclass(frozen=True)
-class VerifiedAssertion:
-    issuer: str
-    provider: str
-    external_id: str
-    first_name: str
-    last_name: str
-    birth_date: date | None
-    jti: str
-    expires_at: datetime
 
 
 def parse_trust_file(data: dict[str, Any]) -> dict[str, IdentityProvider]:
@@ -144,8 +139,13 @@ class TrustedIdentityProviders:
                 raise AssertionExpired() from None
             except jwt.InvalidSignatureError:
                 continue
+            except jwt.MissingRequiredClaimError as exc:
+                raise AssertionRejected(
+                    f"L'assertion d'identité est incomplète : il manque « {exc.claim} ».",
+                    field=exc.claim,
+                ) from None
             except jwt.PyJWTError as exc:
                 raise AssertionRejected(
-                    f"L'assertion d'identité est invalide ({type(exc).__name__})."
+                    _REASONS.get(type(exc), AssertionRejected.message)
                 ) from None
         raise AssertionRejected("La signature de l'assertion d'identité est invalide.")

@@ -7,7 +7,7 @@ whose account never got its first event (a crash in between) is reclaimed by the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING
@@ -15,17 +15,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-
-def email_key(email: str) -> str:
-    return f"email:{email}"
-
-
-def username_key(username: str) -> str:
-    return f"username:{username}"
-
-
-def sso_key(provider: str, issuer: str, external_id: str) -> str:
-    return f"sso:{provider}:{issuer}:{external_id}"
+from orga_shared.clock import utcnow
 
 
 class LoginKeys:
@@ -39,7 +29,7 @@ class LoginKeys:
         """True when `key` now (or already) belongs to `user_id`, False when someone has it."""
         try:
             await self.collection.insert_one(
-                {"_id": key, "user_id": user_id, "created_at": datetime.now(UTC)}
+                {"_id": key, "user_id": user_id, "created_at": utcnow()}
             )
             return True
         except DuplicateKeyError:

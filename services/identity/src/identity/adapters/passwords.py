@@ -10,16 +10,11 @@ from __future__ import annotations
 import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-
-@dataclass
-class HashCounters:
-    hashes: int = 0
-    verifications: int = 0
+from identity.application.ports import HashCounters
 
 
 class Argon2Passwords:

@@ -7,8 +7,7 @@ concurrent confirmations wins, and the claim stays on record.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -16,12 +15,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from identity.adapters.refresh_tokens import digest
-
-
-@dataclass(frozen=True)
-class RecoveryDemand:
-    user_id: str
-    email: str
+from identity.application.ports import RecoveryDemand
+from orga_shared.clock import utcnow
 
 
 class RecoveryDemands:
@@ -32,7 +27,7 @@ class RecoveryDemands:
 
     async def create(self, user_id: str, email: str) -> str:
         token = secrets.token_urlsafe(32)
-        now = datetime.now(UTC)
+        now = utcnow()
         await self.collection.insert_one(
             {
                 "_id": digest(token),
@@ -49,7 +44,7 @@ class RecoveryDemands:
 
     async def claim(self, token: str) -> RecoveryDemand | None:
         """Take the demand for this confirmation; None if unknown, already used or expired."""
-        now = datetime.now(UTC)
+        now = utcnow()
         doc = await self.collection.find_one({"_id": digest(token)})
         if doc is None or doc["expires_at"] <= now:
             return None

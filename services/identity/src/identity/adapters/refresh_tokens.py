@@ -15,9 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from enum import Enum
+from datetime import timedelta
 from typing import Any
 
 from pymongo import ASCENDING
@@ -25,22 +23,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from identity.application.ports import Consumed, RefreshProblem
+from orga_shared.clock import utcnow
+
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-class RefreshProblem(Enum):
-    UNKNOWN = "unknown"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    REUSED = "reused"
-
-
-@dataclass(frozen=True)
-class Consumed:
-    user_id: str
-    family_id: str
 
 
 class RefreshTokens:
@@ -56,7 +44,7 @@ class RefreshTokens:
 
     async def issue(self, user_id: str, family_id: str | None = None) -> str:
         token = secrets.token_urlsafe(32)
-        now = datetime.now(UTC)
+        now = utcnow()
         await self.collection.insert_one(
             {
                 "_id": digest(token),
@@ -70,7 +58,7 @@ class RefreshTokens:
 
     async def consume(self, token: str) -> Consumed | RefreshProblem:
         """Use the token (one winner, whatever the concurrency) or say why it cannot be used."""
-        now = datetime.now(UTC)
+        now = utcnow()
         doc = await self.collection.find_one({"_id": digest(token)})
         if doc is None:
             return RefreshProblem.UNKNOWN
@@ -93,7 +81,7 @@ class RefreshTokens:
 
     async def revoke_family(self, family_id: str) -> None:
         try:
-            await self.revocations.insert_one({"_id": family_id, "revoked_at": datetime.now(UTC)})
+            await self.revocations.insert_one({"_id": family_id, "revoked_at": utcnow()})
         except DuplicateKeyError:
             pass
 

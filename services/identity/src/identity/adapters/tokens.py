@@ -9,19 +9,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from identity.adapters.keys import public_jwk
-
-
-@dataclass(frozen=True)
-class IssuedToken:
-    token: str
-    expires_in: int
+from identity.application.ports import IssuedToken
 
 
 class TokenSigner:

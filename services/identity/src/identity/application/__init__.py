@@ -1,1 +1,1 @@
-"""Use cases of identity, one module per flow; they touch adapters only through `Identity`."""
+"""Use cases of identity, one module per flow; they touch adapters only through `Context`."""

@@ -11,9 +11,9 @@ import uuid
 from datetime import date
 from typing import Any
 
-from identity.adapters.logins import email_key, username_key
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.application.errors import EmailTaken, UsernameUnavailable
+from identity.domain.login_keys import email_key, username_key
 from identity.domain.passwords import check_password
 from identity.domain.person import clean_name, normalize_email, parse_birth_date
 from identity.domain.user import Register
@@ -22,7 +22,7 @@ from identity.domain.usernames import username_candidates
 USERNAME_TRIES = 50
 
 
-async def reserve_login(ctx: Identity, key: str, user_id: str) -> bool:
+async def reserve_login(ctx: Context, key: str, user_id: str) -> bool:
     if await ctx.logins.reserve(key, user_id):
         return True
     owner = await ctx.logins.owner(key)
@@ -39,7 +39,7 @@ async def reserve_login(ctx: Identity, key: str, user_id: str) -> bool:
 
 
 async def create_account(
-    ctx: Identity,
+    ctx: Context,
     *,
     user_id: str,
     keys: list[str],
@@ -64,7 +64,7 @@ async def create_account(
 
 
 async def register_with_email(
-    ctx: Identity, *, first_name: str, last_name: str, email: str, password: str
+    ctx: Context, *, first_name: str, last_name: str, email: str, password: str
 ) -> str:
     first = clean_name(first_name, "first_name")
     last = clean_name(last_name, "last_name")
@@ -89,7 +89,7 @@ async def register_with_email(
 
 
 async def register_with_username(
-    ctx: Identity, *, first_name: str, last_name: str, birth_date: str | date, password: str
+    ctx: Context, *, first_name: str, last_name: str, birth_date: str | date, password: str
 ) -> tuple[str, str]:
     """A student account without e-mail; returns the user id and the generated username."""
     first = clean_name(first_name, "first_name")
@@ -117,7 +117,7 @@ async def register_with_username(
     return user_id, username
 
 
-async def repair_drafts(ctx: Identity) -> int:
+async def repair_drafts(ctx: Context) -> int:
     """After a crash mid-registration: finish accounts whose event is stored, drop the others.
 
     A draft older than `orphan_grace` either has its `UserRegistered` (the crash hit between

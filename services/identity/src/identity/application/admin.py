@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from identity.adapters.logins import email_key
 from identity.application.accounts import register_with_email
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.application.sessions import close_all_sessions
+from identity.domain.login_keys import email_key
 from identity.domain.person import normalize_email
 from identity.domain.user import PLATFORM_ADMIN, Erase, GrantRole
 
 
 async def create_platform_admin(
-    ctx: Identity,
+    ctx: Context,
     *,
     email: str,
     password: str,
@@ -28,7 +28,7 @@ async def create_platform_admin(
     return user_id, created
 
 
-async def erase_user(ctx: Identity, user_id: str) -> None:
+async def erase_user(ctx: Context, user_id: str) -> None:
     """Right to erasure: id-only `UserErased`, then personal data, keys and secrets go away."""
     await ctx.users.execute(user_id, Erase())
     await ctx.profiles.erase(user_id)

@@ -1,54 +1,57 @@
-"""Everything a use case may touch, wired once by `bootstrap` (real adapters only)."""
+"""`Context`: everything a use case may touch, as the Protocols of `ports.py`.
+
+`bootstrap` fills it with the real adapters, the unit tests with in-memory ones.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from identity.adapters.assertion_replay import AssertionReplayGuard
-from identity.adapters.credentials import Credentials
-from identity.adapters.idp import TrustedIdentityProviders
-from identity.adapters.logins import LoginKeys
-from identity.adapters.mail import IdentityMails
-from identity.adapters.passwords import Argon2Passwords
-from identity.adapters.profiles import ProfilePublisher, Profiles
-from identity.adapters.recovery_demands import RecoveryDemands
-from identity.adapters.refresh_tokens import RefreshTokens
-from identity.adapters.throttle import ThrottleStore
-from identity.adapters.tokens import TokenSigner
-from identity.adapters.users import Users
+from identity.application.ports import (
+    AccessTokens,
+    CredentialStore,
+    IdentityProviders,
+    LoginKeyStore,
+    LoginThrottle,
+    Mails,
+    PasswordHasher,
+    ProfilePublisher,
+    ProfileStore,
+    RecoveryDemandStore,
+    RefreshTokenStore,
+    ReplayGuard,
+    UserStore,
+)
 from identity.domain.lockout import LockPolicy
+from orga_shared.clock import utcnow
 
 
 @dataclass
 class LoginStats:
-    """Operational counters (exposed on /metrics): refusals that cost no password hash."""
+    """Operational counters (the operator's /metrics): refusals that cost no password hash."""
 
     refused_locked: int = 0
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
-class Identity:
-    users: Users
-    logins: LoginKeys
-    credentials: Credentials
-    profiles: Profiles
+class Context:
+    users: UserStore
+    logins: LoginKeyStore
+    credentials: CredentialStore
+    profiles: ProfileStore
     publisher: ProfilePublisher
-    throttle: ThrottleStore
-    refresh_tokens: RefreshTokens
-    recovery_demands: RecoveryDemands
-    replay_guard: AssertionReplayGuard
-    passwords: Argon2Passwords
-    signer: TokenSigner
-    idps: TrustedIdentityProviders
-    mails: IdentityMails
-    lock_policy: LockPolicy
-    recovery_ttl: timedelta
+    throttle: LoginThrottle
+    refresh_tokens: RefreshTokenStore
+    recovery_demands: RecoveryDemandStore
+    replay_guard: ReplayGuard
+    passwords: PasswordHasher
+    signer: AccessTokens
+    idps: IdentityProviders
+    mails: Mails
+    lock_policy: LockPolicy = field(default_factory=LockPolicy)
+    recovery_ttl: timedelta = timedelta(hours=24)
     orphan_grace: timedelta = timedelta(minutes=2)
     clock: Callable[[], datetime] = field(default=utcnow)
     stats: LoginStats = field(default_factory=LoginStats)

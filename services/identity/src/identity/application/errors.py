@@ -8,22 +8,22 @@ from identity.domain.errors import DomainError
 
 
 class EmailTaken(DomainError):
-    code = "email_already_used"
+    code = "EMAIL_ALREADY_USED"
     message = "Cette adresse e-mail est déjà utilisée."
 
 
 class UsernameUnavailable(DomainError):
-    code = "username_unavailable"
+    code = "USERNAME_UNAVAILABLE"
     message = "Impossible de générer un identifiant disponible ; réessayez."
 
 
 class InvalidCredentials(DomainError):
-    code = "invalid_credentials"
+    code = "INVALID_CREDENTIALS"
     message = "L'adresse e-mail ou l'identifiant et/ou le mot de passe saisis sont incorrects."
 
 
 class AccountLocked(DomainError):
-    code = "account_temporarily_locked"
+    code = "ACCOUNT_TEMPORARILY_LOCKED"
 
     def __init__(self, retry_at: datetime, now: datetime) -> None:
         self.retry_after = max(1, int((retry_at - now).total_seconds() + 0.999))
@@ -35,12 +35,12 @@ class AccountLocked(DomainError):
 
 
 class InvalidRefreshToken(DomainError):
-    code = "invalid_refresh_token"
+    code = "INVALID_REFRESH_TOKEN"
     message = "Votre session n'est plus valide ; reconnectez-vous."
 
 
 class RefreshTokenReused(InvalidRefreshToken):
-    code = "refresh_token_reused"
+    code = "REFRESH_TOKEN_REUSED"
     message = (
         "Ce jeton de session a déjà été utilisé : par sécurité, toutes les sessions liées "
         "ont été fermées. Reconnectez-vous."
@@ -48,15 +48,15 @@ class RefreshTokenReused(InvalidRefreshToken):
 
 
 class RecoveryAccountNotFound(DomainError):
-    code = "account_not_found"
+    code = "ACCOUNT_NOT_FOUND"
     message = "Nous n'avons trouvé aucun compte correspondant à ces informations."
 
 
 class InvalidRecoveryToken(DomainError):
-    code = "invalid_recovery_token"
+    code = "INVALID_RECOVERY_TOKEN"
     message = "Ce lien de récupération est invalide, expiré ou déjà utilisé."
 
 
 class MailUnavailable(DomainError):
-    code = "mail_unavailable"
+    code = "MAIL_UNAVAILABLE"
     message = "L'e-mail n'a pas pu être envoyé ; réessayez dans quelques minutes."

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from identity.adapters.logins import email_key, username_key
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.application.errors import AccountLocked, InvalidCredentials
 from identity.application.sessions import TokenPair, open_session
 from identity.domain.lockout import (
@@ -21,8 +20,8 @@ from identity.domain.lockout import (
     window_after_failures,
     window_after_success,
 )
+from identity.domain.login_keys import login_key
 from identity.domain.user import RecordLock
-from identity.domain.usernames import normalize_username
 
 
 @dataclass(frozen=True)
@@ -31,12 +30,7 @@ class Admission:
     slot: int
 
 
-def login_key(login: str) -> str:
-    value = normalize_username(login)
-    return email_key(value) if "@" in value else username_key(value)
-
-
-async def _lock_if_full(ctx: Identity, user_id: str, window: Window) -> None:
+async def _lock_if_full(ctx: Context, user_id: str, window: Window) -> None:
     """Open the next, locked, window when this one is full of failures; raise if locked."""
     now = ctx.clock()
     slots = await ctx.throttle.slots(user_id, window.number)
@@ -50,7 +44,7 @@ async def _lock_if_full(ctx: Identity, user_id: str, window: Window) -> None:
     raise AccountLocked(locked.locked_until, now)
 
 
-async def _admit(ctx: Identity, user_id: str) -> Admission:
+async def _admit(ctx: Context, user_id: str) -> Admission:
     for _ in range(3):
         now = ctx.clock()
         window = await ctx.throttle.current(user_id)
@@ -71,7 +65,7 @@ async def _admit(ctx: Identity, user_id: str) -> Admission:
     raise AccountLocked(ctx.clock(), ctx.clock())
 
 
-async def login_with_password(ctx: Identity, login: str, password: str) -> TokenPair:
+async def login_with_password(ctx: Context, login: str, password: str) -> TokenPair:
     user_id = await ctx.logins.owner(login_key(login))
     if user_id is None:
         await ctx.passwords.verify_unknown_user(password)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.domain.errors import UserNotFound
 from identity.domain.person import clean_name, parse_birth_date
 from identity.domain.user import ChangeProfile
@@ -13,7 +13,7 @@ from identity.domain.user import ChangeProfile
 EDITABLE = ("first_name", "last_name", "birth_date")
 
 
-async def get_me(ctx: Identity, user_id: str) -> dict[str, Any]:
+async def get_me(ctx: Context, user_id: str) -> dict[str, Any]:
     state, _ = await ctx.users.load(user_id)
     profile = await ctx.profiles.get(user_id)
     if not state.exists or profile is None:
@@ -45,7 +45,7 @@ def validate_changes(changes: dict[str, Any], today: date) -> dict[str, Any]:
     return clean
 
 
-async def apply_profile_changes(ctx: Identity, user_id: str, changes: dict[str, Any]) -> list[str]:
+async def apply_profile_changes(ctx: Context, user_id: str, changes: dict[str, Any]) -> list[str]:
     """Store what really changed, record `UserProfileChanged`, publish; the changed fields."""
     profile = await ctx.profiles.get(user_id)
     if profile is None:
@@ -71,6 +71,6 @@ async def apply_profile_changes(ctx: Identity, user_id: str, changes: dict[str, 
     return fields
 
 
-async def update_me(ctx: Identity, user_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+async def update_me(ctx: Context, user_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     await apply_profile_changes(ctx, user_id, validate_changes(changes, ctx.clock().date()))
     return await get_me(ctx, user_id)

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from identity.adapters.logins import email_key, username_key
 from identity.application.accounts import reserve_login
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.application.errors import (
     EmailTaken,
     InvalidRecoveryToken,
@@ -21,6 +20,7 @@ from identity.application.errors import (
 )
 from identity.application.sessions import close_all_sessions
 from identity.domain.errors import NotRecoverable
+from identity.domain.login_keys import email_key, username_key
 from identity.domain.passwords import check_password
 from identity.domain.person import clean_name, normalize_email, parse_birth_date
 from identity.domain.recovery import Candidate, match_candidate
@@ -42,7 +42,7 @@ def _candidate(doc: dict[str, object]) -> Candidate:
 
 
 async def request_recovery(
-    ctx: Identity,
+    ctx: Context,
     *,
     first_name: str,
     last_name: str,
@@ -80,7 +80,7 @@ async def request_recovery(
         raise MailUnavailable() from exc
 
 
-async def confirm_recovery(ctx: Identity, *, token: str, password: str) -> str:
+async def confirm_recovery(ctx: Context, *, token: str, password: str) -> str:
     check_password(password)
     demand = await ctx.recovery_demands.claim(token)
     if demand is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from identity.adapters.refresh_tokens import RefreshProblem
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.application.errors import InvalidRefreshToken, RefreshTokenReused
+from identity.application.ports import RefreshProblem
 
 
 @dataclass(frozen=True)
@@ -19,14 +19,14 @@ class TokenPair:
 
 
 async def open_session(
-    ctx: Identity, user_id: str, roles: Iterable[str], family_id: str | None = None
+    ctx: Context, user_id: str, roles: Iterable[str], family_id: str | None = None
 ) -> TokenPair:
     access = ctx.signer.issue(user_id, roles)
     refresh = await ctx.refresh_tokens.issue(user_id, family_id)
     return TokenPair(user_id, access.token, access.expires_in, refresh)
 
 
-async def refresh_session(ctx: Identity, refresh_token: str) -> TokenPair:
+async def refresh_session(ctx: Context, refresh_token: str) -> TokenPair:
     consumed = await ctx.refresh_tokens.consume(refresh_token)
     if consumed is RefreshProblem.REUSED:
         raise RefreshTokenReused(field="refresh_token")
@@ -39,12 +39,12 @@ async def refresh_session(ctx: Identity, refresh_token: str) -> TokenPair:
     return await open_session(ctx, consumed.user_id, state.roles, consumed.family_id)
 
 
-async def close_session(ctx: Identity, refresh_token: str) -> None:
+async def close_session(ctx: Context, refresh_token: str) -> None:
     """Logout: the refresh token's whole family is revoked; unknown tokens are ignored."""
     family = await ctx.refresh_tokens.family_of(refresh_token)
     if family is not None:
         await ctx.refresh_tokens.revoke_family(family)
 
 
-async def close_all_sessions(ctx: Identity, user_id: str) -> None:
+async def close_all_sessions(ctx: Context, user_id: str) -> None:
     await ctx.refresh_tokens.revoke_user(user_id)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from identity.adapters.logins import sso_key
 from identity.application.accounts import create_account, reserve_login
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.application.profile import apply_profile_changes
 from identity.application.sessions import TokenPair, open_session
 from identity.domain.errors import AssertionReplayed, UserIsErased
+from identity.domain.login_keys import sso_key
 from identity.domain.user import LinkExternalIdentity, Register
 
 
@@ -25,7 +25,7 @@ class SsoLogin:
     created: bool
 
 
-async def login_with_assertion(ctx: Identity, assertion: str) -> SsoLogin:
+async def login_with_assertion(ctx: Context, assertion: str) -> SsoLogin:
     verified = ctx.idps.verify(assertion)
     if not await ctx.replay_guard.first_use(verified.issuer, verified.jti, verified.expires_at):
         raise AssertionReplayed()

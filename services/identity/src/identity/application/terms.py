@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from identity.application.context import Identity
+from identity.application.context import Context
 from identity.domain.user import AcceptOrgaTerms
 
 
-async def accept_orga_terms(ctx: Identity, user_id: str) -> bool:
+async def accept_orga_terms(ctx: Context, user_id: str) -> bool:
     """True when this call recorded the acceptance, False when it was already recorded."""
     _, events = await ctx.users.execute(user_id, AcceptOrgaTerms())
     return bool(events)

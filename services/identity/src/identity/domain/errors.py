@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    code = "invalid"
+    code = "INVALID"
     message = "Requête invalide."
 
     def __init__(self, message: str | None = None, field: str | None = None) -> None:
@@ -17,11 +17,11 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    code = "invalid_input"
+    code = "INVALID_INPUT"
 
 
 class WeakPassword(InvalidInput):
-    code = "weak_password"
+    code = "WEAK_PASSWORD"
     message = (
         "Votre mot de passe doit contenir 8 caractères au minimum et comporter au moins "
         "une majuscule, une minuscule et un chiffre."
@@ -29,17 +29,17 @@ class WeakPassword(InvalidInput):
 
 
 class UserNotFound(DomainError):
-    code = "user_not_found"
+    code = "USER_NOT_FOUND"
     message = "Utilisateur introuvable."
 
 
 class AlreadyRegistered(DomainError):
-    code = "already_registered"
+    code = "ALREADY_REGISTERED"
     message = "Ce compte existe déjà."
 
 
 class NotRecoverable(DomainError):
-    code = "account_not_recoverable"
+    code = "ACCOUNT_NOT_RECOVERABLE"
     message = (
         "Ce compte possède déjà une adresse e-mail : connectez-vous avec elle "
         "ou réinitialisez votre mot de passe."
@@ -47,27 +47,27 @@ class NotRecoverable(DomainError):
 
 
 class UserIsErased(DomainError):
-    code = "user_erased"
+    code = "USER_ERASED"
     message = "Ce compte a été supprimé."
 
 
 class AssertionRejected(DomainError):
     """An SSO assertion that must not log anyone in."""
 
-    code = "invalid_assertion"
+    code = "INVALID_ASSERTION"
     message = "L'assertion d'identité est invalide."
 
 
 class UntrustedIdentityProvider(AssertionRejected):
-    code = "untrusted_identity_provider"
+    code = "UNTRUSTED_IDENTITY_PROVIDER"
     message = "Ce fournisseur d'identité n'est pas reconnu."
 
 
 class AssertionExpired(AssertionRejected):
-    code = "assertion_expired"
+    code = "ASSERTION_EXPIRED"
     message = "L'assertion d'identité a expiré ; reconnectez-vous depuis votre ENT."
 
 
 class AssertionReplayed(AssertionRejected):
-    code = "assertion_replayed"
+    code = "ASSERTION_REPLAYED"
     message = "Cette assertion d'identité a déjà été utilisée ; reconnectez-vous depuis votre ENT."

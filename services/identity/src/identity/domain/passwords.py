@@ -10,6 +10,9 @@ from identity.domain.errors import WeakPassword
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
+PASSWORD_PATTERN = r"^(?=[\s\S]*[A-ZÀ-ÖØ-Þ])(?=[\s\S]*[a-zß-öø-ÿ])(?=[\s\S]*[0-9])"
+"""The policy for Latin letters as a JSON Schema pattern (the API's contract); the check below
+also counts capitals and small letters of other scripts."""
 
 
 def check_password(password: str) -> None:

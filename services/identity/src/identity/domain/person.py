@@ -1,28 +1,34 @@
-"""What identity knows about a person, normalised the way the real service compares it.
+"""What identity accepts of a person: displayable names, birth dates, e-mails.
 
-Name normalisation follows the reconciliation rule (docs/domain/pix-orga.md §7.4): trim, lower
-case, NFD then strip diacritics, remove whitespace, drop every character outside `[a-z0-9]`.
-The same function feeds username generation and the identity check of account recovery.
+Comparing names (normalisation, distance) is the kernel's `orga_shared.names`, shared with
+reconciliation and every name search; what is here is identity's own input rules.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 
 from identity.domain.errors import InvalidInput
 
 MAX_NAME_LENGTH = 255
-_NOT_ALNUM = re.compile(r"[^a-z0-9]")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_EMAIL_LENGTH = 255
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
+MAX_BIRTH_DATE_LENGTH = 32
 
-def normalize_name(value: str) -> str:
-    decomposed = unicodedata.normalize("NFD", value.strip().lower())
-    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_ALNUM.sub("", "".join(without_marks.split()))
+# The same rules as JSON Schema patterns, for the API's contract (`entrypoints/routes/models.py`).
+# Whitespace is spelled out: `\s` is not the same set in Python (`str.strip`, `str.split`) and in
+# ECMA-262, the dialect of JSON Schema patterns.
+_WS = (
+    r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+NAME_PATTERN = rf"[^{_WS}]"
+EMAIL_PATTERN = rf"^[{_WS}]*[^@{_WS}]+@[^@{_WS}]+\.[^@{_WS}]+[{_WS}]*$"
+_YEAR, _MONTH, _DAY = "(19[0-9]{2}|20[01][0-9])", "(0[1-9]|1[0-2])", "(0[1-9]|1[0-9]|2[0-8])"
+BIRTH_DATE_PATTERN = rf"^[{_WS}]*({_YEAR}-{_MONTH}-{_DAY}|{_DAY}/{_MONTH}/{_YEAR})[{_WS}]*$"
+"""Days up to the 28th of 1900-2019: always plausible (the service also accepts the 29th to the
+31st and recent years, which a static pattern cannot say)."""
 
 
 def clean_name(value: str, field: str) -> str:
@@ -30,7 +36,7 @@ def clean_name(value: str, field: str) -> str:
     cleaned = " ".join(value.split())
     if not cleaned:
         raise InvalidInput("Ce champ est obligatoire.", field=field)
-    if len(cleaned) > MAX_NAME_LENGTH:
+    if len(value) > MAX_NAME_LENGTH:
         raise InvalidInput(
             f"Ce champ ne doit pas dépasser {MAX_NAME_LENGTH} caractères.", field=field
         )
@@ -45,6 +51,10 @@ def parse_birth_date(
         parsed = value
     else:
         text = value.strip()
+        if len(value) > MAX_BIRTH_DATE_LENGTH:
+            raise InvalidInput(
+                "La date de naissance doit être une date valide (JJ/MM/AAAA).", field=field
+            )
         parsed_or_none: date | None = None
         for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
             try:
@@ -65,24 +75,6 @@ def parse_birth_date(
 def normalize_email(value: str, field: str = "email") -> str:
     """E-mails are compared lower-cased and trimmed, as the real service stores them."""
     email = value.strip().lower()
-    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.match(email):
+    if len(value) > MAX_EMAIL_LENGTH or not _EMAIL.match(email):
         raise InvalidInput("L'adresse e-mail n'est pas valide.", field=field)
     return email
-
-
-def levenshtein(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-def close_enough(typed: str, known: str, max_ratio: float) -> bool:
-    """Distance over the typed length, on normalised names (`string-similarity-service`)."""
-    a, b = normalize_name(typed), normalize_name(known)
-    if not a:
-        return False
-    return levenshtein(a, b) / len(a) <= max_ratio

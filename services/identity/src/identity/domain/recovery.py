@@ -12,10 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from identity.domain.person import close_enough
-
-STRICT_RATIO = 0.0
-TOLERANT_RATIO = 0.25
+from orga_shared.names import STRICT_RATIO, TOLERANT_RATIO, close_enough, normalise
 
 
 @dataclass(frozen=True)
@@ -30,13 +27,14 @@ def match_candidate(
     candidates: Sequence[Candidate], first_name: str, last_name: str, birth_date: date
 ) -> str | None:
     """The id of the only candidate matching, or None when none or several do."""
+    first, last = normalise(first_name), normalise(last_name)
     same_birth = [c for c in candidates if c.birth_date == birth_date]
     for ratio in (STRICT_RATIO, TOLERANT_RATIO):
         found = [
             c
             for c in same_birth
-            if close_enough(first_name, c.first_name, ratio)
-            and close_enough(last_name, c.last_name, ratio)
+            if close_enough(first, normalise(c.first_name), ratio)
+            and close_enough(last, normalise(c.last_name), ratio)
         ]
         if len(found) == 1:
             return found[0].user_id

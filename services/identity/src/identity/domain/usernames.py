@@ -12,14 +12,14 @@ import secrets
 from collections.abc import Callable, Iterator
 from datetime import date
 
-from identity.domain.person import normalize_name
+from orga_shared.names import normalise
 
 FALLBACK_PART = "eleve"
 
 
 def username_base(first_name: str, last_name: str) -> str:
-    first = normalize_name(first_name) or FALLBACK_PART
-    last = normalize_name(last_name) or FALLBACK_PART
+    first = normalise(first_name) or FALLBACK_PART
+    last = normalise(last_name) or FALLBACK_PART
     return f"{first}.{last}"
 
 

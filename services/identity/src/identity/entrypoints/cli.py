@@ -23,21 +23,22 @@ from orga_shared.cli import serve_main
 
 async def _create_admin(settings: Settings, email: str, password: str) -> int:
     from identity.application.admin import create_platform_admin
-    from identity.bootstrap import Lifecycle, build_identity, build_runtime
+    from identity.bootstrap import Lifecycle
     from identity.domain.errors import DomainError
 
-    runtime = build_runtime(settings)
-    identity = build_identity(settings, runtime)
-    lifecycle = Lifecycle(identity, settings)
+    lifecycle = Lifecycle.build(settings)
+    runtime = lifecycle.runtime
     await runtime.start()
-    await lifecycle.start(runtime)
+    await lifecycle.on_startup(runtime)
     try:
-        user_id, created = await create_platform_admin(ctx=identity, email=email, password=password)
+        user_id, created = await create_platform_admin(
+            ctx=lifecycle.context, email=email, password=password
+        )
     except DomainError as exc:
         print(f"erreur : {exc.message}", file=sys.stderr)
         return 1
     finally:
-        await lifecycle.stop(runtime)
+        await lifecycle.on_shutdown(runtime)
         await runtime.stop()
     print(json.dumps({"user_id": user_id, "created": created, "role": "platform-admin"}))
     return 0

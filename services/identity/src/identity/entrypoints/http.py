@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from identity.bootstrap import Lifecycle, build_identity, build_runtime
+from identity.bootstrap import Lifecycle
 from identity.config import Settings
-from identity.entrypoints.api import accounts, admin, me, recovery, sessions, sso
-from identity.entrypoints.api.deps import LocalVerifier
-from identity.entrypoints.api.errors import install
+from identity.entrypoints.errors import install
+from identity.entrypoints.routes import accounts, admin, me, operator, recovery, sessions, sso
+from identity.entrypoints.routes.deps import LocalVerifier
 from orga_shared.http.app import create_app as create_service_app
 from orga_shared.mail import Mailer
 
 
 def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime = build_runtime(settings)
-    identity = build_identity(settings, runtime, mailer)
-    lifecycle = Lifecycle(identity, settings)
+    lifecycle = Lifecycle.build(settings, mailer=mailer)
     app = create_service_app(
         settings,
-        runtime,
+        lifecycle.runtime,
         title="Orga identity",
         description="Comptes, connexion, SSO et jetons",
         routers=[
@@ -30,13 +28,14 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
             sso.router,
             recovery.router,
             admin.router,
+            operator.router,
         ],
-        on_startup=[lifecycle.start],
-        on_shutdown=[lifecycle.stop],
+        on_startup=[lifecycle.on_startup],
+        on_shutdown=[lifecycle.on_shutdown],
     )
-    app.state.identity = identity
+    app.state.context = lifecycle.context
     app.state.verifier = LocalVerifier(
-        identity.signer.jwks(), issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        lifecycle.context.signer.jwks(), issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
     install(app)
     return app

@@ -1,4 +1,8 @@
-"""Domain and use-case errors as `{code, message, field}` with the right HTTP status."""
+"""Domain and use-case errors as `{code, message, field}` with their HTTP status.
+
+The routes document the statuses their use cases can raise (`error_responses`); this table is
+where each error gets its status.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ STATUS: list[tuple[type[dom.DomainError], int]] = [
     (dom.UserNotFound, 404),
     (dom.UserIsErased, 404),
     (app.RecoveryAccountNotFound, 404),
-    (app.InvalidRecoveryToken, 400),
+    (app.InvalidRecoveryToken, 404),
     (app.MailUnavailable, 503),
     (app.UsernameUnavailable, 503),
 ]

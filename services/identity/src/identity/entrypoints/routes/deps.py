@@ -6,16 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from identity.application.context import Identity
+from identity.application.context import Context
 from orga_shared.http.auth import JwksVerifier
 
 
-def get_identity(request: Request) -> Identity:
-    identity: Identity = request.app.state.identity
-    return identity
+def get_context(request: Request) -> Context:
+    context: Context = request.app.state.context
+    return context
 
 
-IdentityDep = Annotated[Identity, Depends(get_identity)]
+ContextDep = Annotated[Context, Depends(get_context)]
 
 
 class LocalVerifier(JwksVerifier):
