@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from starlette.exceptions import HTTPException
 
 from identity.application.profile import get_me, update_me
 from identity.application.terms import accept_orga_terms
@@ -26,14 +25,6 @@ async def me(principal: CurrentPrincipal, ctx: ContextDep) -> Me:
 async def patch_me(body: ProfilePatch, principal: CurrentPrincipal, ctx: ContextDep) -> Me:
     changes = body.model_dump(exclude_unset=True)
     return Me.model_validate(await update_me(ctx, principal.user_id, changes))
-
-
-@router.api_route(
-    "/users/me", methods=["POST", "PUT", "DELETE", "OPTIONS"], include_in_schema=False
-)
-async def other_methods() -> None:
-    """Starlette's 405 names only the first route of a path; this one names both."""
-    raise HTTPException(405, headers={"Allow": "GET, HEAD, PATCH"})
 
 
 @router.patch(
