@@ -22,8 +22,8 @@ import importlib.metadata as metadata
 import json
 import os
 import platform
+import secrets
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -35,6 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+
+from orga_shared.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -55,14 +57,13 @@ class Phase:
         return statistics.quantiles(self.latencies, n=100)[98] * 1000
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+OPERATOR_TOKEN = secrets.token_urlsafe(24)  # /metrics is for operators only (ADR 12)
 
 
 async def metrics(client: httpx.AsyncClient) -> dict[str, float]:
-    text = (await client.get("/metrics")).text
+    response = await client.get("/metrics", headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+    response.raise_for_status()
+    text = response.text
     return {
         line.split()[0]: float(line.split()[1])
         for line in text.splitlines()
@@ -138,6 +139,7 @@ async def local_identity() -> AsyncIterator[str]:
         "ORGA_KAFKA_BOOTSTRAP": kafka,
         "ORGA_MONGO_URL": mongo,
         "ORGA_IDENTITY_DATABASE": f"bench_g11_{run_id}",
+        "ORGA_IDENTITY_OPERATOR_TOKEN": OPERATOR_TOKEN,
         "ORGA_IDENTITY_EVENTS_TOPIC": events,
         "ORGA_IDENTITY_PROFILES_TOPIC": profiles,
         "ORGA_IDENTITY_GENERATED_SIGNING_KEY_PATH": str(tmp / "signing-key.pem"),

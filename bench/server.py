@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -14,12 +13,7 @@ from contextlib import asynccontextmanager
 import httpx
 
 from bench.harness import REPO_ROOT
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from orga_shared.ports import free_port
 
 
 @asynccontextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,13 +14,9 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
+from orga_shared.ports import free_port
+
 SERVICES = ("identity", "organisation", "campaign", "assessment", "analytics", "web")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
