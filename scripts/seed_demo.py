@@ -56,6 +56,17 @@ def tokens(client: httpx.Client, login_name: str) -> dict[str, str]:
     return body
 
 
+def organisations(seed_output: str) -> list[dict[str, str]]:
+    """The JSON list the organisation seed prints (after its log lines)."""
+    start = seed_output.find("\n[")
+    text = seed_output[start + 1 :] if start >= 0 else seed_output
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return []
+    return found if isinstance(found, list) else []
+
+
 def demo_campaigns(access_token: str, organisation_id: str) -> list[tuple[str, str]]:
     """The demo school's two campaigns (one of each type), owned by the admin teacher; created
     once, found again on later runs. The campaign service learns the membership from
@@ -119,11 +130,7 @@ def main() -> int:
         TEACHERS[0][0],
     )
     print(out.strip())
-    school = (
-        next((o for o in json.loads(out) if o.get("type") == "SCO"), None)
-        if out.strip().startswith("[")
-        else None
-    )
+    school = next((o for o in organisations(out) if o.get("type") == "SCO"), None)
     campaigns: list[tuple[str, str]] = []
     if school is not None:
         with httpx.Client(base_url=IDENTITY, timeout=30) as client:

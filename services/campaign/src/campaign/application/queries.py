@@ -11,7 +11,7 @@ from campaign.domain import codes
 from campaign.domain.rules import NOT_FOUND, CampaignRejected
 from orga_shared.content.profiles import TargetProfile
 from orga_shared.http.auth import Principal
-from orga_shared.names import matches_search
+from orga_shared.names import fold, matches_search
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -95,5 +95,5 @@ async def members(ctx: Context, organisation_id: str) -> list[tuple[Person, Role
     found = await people(ctx, list(roles))
     return sorted(
         ((found[uid], role) for uid, role in roles.items()),
-        key=lambda pr: (pr[0].last_name.lower(), pr[0].first_name.lower(), pr[0].user_id),
+        key=lambda pr: (fold(pr[0].full_name), pr[0].user_id),
     )
