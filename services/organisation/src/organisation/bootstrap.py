@@ -13,6 +13,7 @@ from orga_shared.mail import Mailer, MailSettings
 from orga_shared.membership import MembershipDirectory, MembershipProjection
 from orga_shared.messaging.document_outbox import DocumentOutbox
 from orga_shared.runtime import ServiceRuntime
+from organisation.adapters.files import FileReaders
 from organisation.adapters.identity import IDENTITY_EVENT_TYPES, AccountKinds, IdentityClient
 from organisation.adapters.import_locks import ImportLocks
 from organisation.adapters.invitations import InvitationStore
@@ -90,6 +91,7 @@ def build_lifecycle(
         invitations=invitations,
         learners=learners,
         locks=ImportLocks(db),
+        files=FileReaders(),
         profiles=profiles,
         mailer=InvitationMailer(Mailer(mail), settings.public_url),
         identity=IdentityClient(settings.identity_url),

@@ -17,6 +17,7 @@ from orga_shared.clock import utcnow
 from orga_shared.contracts.organisation import Role
 from orga_shared.events.envelope import DomainEvent, Envelope
 from orga_shared.eventstore.store import Commit, ConcurrencyError
+from organisation.adapters.files import FileReaders
 from organisation.adapters.invitations import draft
 from organisation.adapters.views import LocalViews
 from organisation.application.context import Context
@@ -230,6 +231,7 @@ class World:
             invitations=self.invitations,
             learners=self.learners,
             locks=self.locks,
+            files=FileReaders(),
             profiles=self.profiles,
             mailer=self.mail,
             identity=self.identity,

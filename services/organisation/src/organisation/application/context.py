@@ -12,6 +12,7 @@ from organisation.application.ports import (
     Accounts,
     Directory,
     EventLog,
+    Files,
     ImportLocks,
     InvitationMail,
     Invitations,
@@ -33,6 +34,7 @@ class Context:
     invitations: Invitations
     learners: Learners
     locks: ImportLocks
+    files: Files
     profiles: Profiles
     mailer: InvitationMail
     identity: Accounts

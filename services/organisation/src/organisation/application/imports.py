@@ -22,8 +22,6 @@ from orga_shared.contracts.organisation import (
     LearnerSource,
     roster_stream,
 )
-from organisation.adapters.files.siecle_xml import read_siecle
-from organisation.adapters.files.sup_csv import read_sup_csv
 from organisation.application.aggregates import organisation, run
 from organisation.application.context import Context
 from organisation.domain import siecle, sup
@@ -52,7 +50,7 @@ async def import_siecle(
     org = await _organisation(ctx, organisation_id, actor, "SCO")
 
     def parse() -> ImportResult:
-        parsed = read_siecle(data, ctx.settings.max_uncompressed_bytes)
+        parsed = ctx.files.siecle(data, ctx.settings.max_uncompressed_bytes)
         return siecle.validate(parsed, org.external_id)
 
     return await _import(ctx, organisation_id, actor, parse, "SIECLE", "REPLACE")
@@ -66,7 +64,7 @@ async def import_sup(
     await _organisation(ctx, organisation_id, actor, "SUP")
 
     def parse() -> ImportResult:
-        return sup.validate(read_sup_csv(data, ctx.settings.max_uncompressed_bytes))
+        return sup.validate(ctx.files.sup_csv(data, ctx.settings.max_uncompressed_bytes))
 
     return await _import(ctx, organisation_id, actor, parse, "SUP_CSV", cast(ImportMode, mode))
 

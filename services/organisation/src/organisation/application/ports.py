@@ -16,6 +16,7 @@ from orga_shared.events.envelope import DomainEvent, Envelope
 from orga_shared.eventstore.store import Commit
 from organisation.domain.learners import LearnerRecord
 from organisation.domain.reconciliation import AccountHint
+from organisation.domain.siecle import SiecleFile
 
 S = TypeVar("S")
 Doc = dict[str, Any]
@@ -109,6 +110,14 @@ class ImportLocks(Protocol):
     async def lock(self, organisation_id: str, import_id: str, ttl_seconds: float) -> bool: ...
 
     async def unlock(self, organisation_id: str, import_id: str) -> None: ...
+
+
+class Files(Protocol):
+    """Readers of uploaded files; a refused file raises `FileRejected`."""
+
+    def siecle(self, data: bytes, max_uncompressed: int) -> SiecleFile: ...
+
+    def sup_csv(self, data: bytes, max_uncompressed: int) -> list[dict[str, str | None]]: ...
 
 
 class Profiles(Protocol):
