@@ -1,5 +1,8 @@
 """Domain refusals as structured API errors `{code, message, field, ...}` in French, and a 405
-whose `Allow` lists every method of the path (Starlette lists only the first route's)."""
+whose `Allow` lists every method of the path: the kernel's `allowed_methods` looks for
+`APIRoute`s in `app.routes`, where FastAPI 0.165 keeps an included router's routes inside an
+`_IncludedRouter`, so it finds none for routes of an `APIRouter` (this handler wins: Starlette
+looks up a status handler before a class handler)."""
 
 from __future__ import annotations
 

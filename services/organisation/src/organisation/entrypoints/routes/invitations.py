@@ -41,7 +41,7 @@ async def read(invitation_id: str, ctx: Ctx, code: str = Query(max_length=64)) -
     "/{invitation_id}/accept",
     summary="Accepter une invitation",
     # identity's refusals of a new account (weak password, e-mail taken) pass through
-    responses=error_responses(400, 401, 404, 409, 410, 415, 422, 429, 502, 503),
+    responses=error_responses(401, 404, 409, 410, 415, 422, 429, 502, 503),
 )
 async def accept(
     invitation_id: str, body: Acceptance, ctx: Ctx, actor: MaybeActor

@@ -134,7 +134,7 @@ async def list_learners(
 @router.post(
     f"{PREFIX}/reconcile",
     summary="Rattacher mon compte à un élève importé",
-    responses=error_responses(400, 401, 403, 404, 409, 415, 422),
+    responses=error_responses(401, 403, 404, 409, 415, 422),
 )
 async def reconcile(
     organisation_id: str, body: Reconciliation, ctx: Ctx, actor: CurrentActor

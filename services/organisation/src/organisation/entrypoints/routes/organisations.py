@@ -56,7 +56,7 @@ def platform_admin(actor: Actor) -> None:
     "/organisations",
     status_code=201,
     summary="Créer une organisation (plateforme)",
-    responses=error_responses(400, 401, 403, 409, 415, 422),
+    responses=error_responses(401, 403, 409, 415, 422),
 )
 async def create(body: NewOrganisation, ctx: Ctx, actor: CurrentActor) -> CreatedOrganisation:
     platform_admin(actor)
@@ -108,7 +108,7 @@ async def get(organisation_id: str, ctx: Ctx, actor: CurrentActor) -> MyOrganisa
     "/organisations/{organisation_id}/members",
     status_code=201,
     summary="Ajouter directement un membre (plateforme)",
-    responses=error_responses(400, 401, 403, 404, 409, 415, 422),
+    responses=error_responses(401, 403, 404, 409, 415, 422),
 )
 async def add_member(
     organisation_id: str, body: NewMember, ctx: Ctx, actor: CurrentActor

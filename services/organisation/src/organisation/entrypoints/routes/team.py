@@ -52,7 +52,7 @@ async def members(
 @router.patch(
     "/memberships/{membership_id}",
     summary="Modifier le rôle d'un membre",
-    responses=error_responses(400, 401, 403, 404, 409, 415, 422),
+    responses=error_responses(401, 403, 404, 409, 415, 422),
 )
 async def change_role(
     organisation_id: str, membership_id: str, body: RoleChange, ctx: Ctx, actor: CurrentActor
@@ -89,7 +89,7 @@ async def leave(organisation_id: str, ctx: Ctx, actor: CurrentActor) -> Response
     "/invitations",
     status_code=201,
     summary="Inviter un ou plusieurs membres",
-    responses=error_responses(400, 401, 403, 404, 409, 415, 422),
+    responses=error_responses(401, 403, 404, 409, 415, 422),
 )
 async def invite(
     organisation_id: str, body: Invite, ctx: Ctx, actor: CurrentActor
