@@ -1,4 +1,4 @@
-"""Wiring of the organisation service: runtime, stores, views, consumers, background relay.
+"""`Lifecycle`: the organisation service's real adapters wired into a `Context`, started, stopped.
 
 Used by the HTTP app and by the CLI (`create`, `seed`), so both run the same use cases on the
 same adapters.
@@ -7,35 +7,53 @@ same adapters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from orga_shared.mail import Mailer, MailSettings
+from orga_shared.membership import MembershipDirectory, MembershipProjection
+from orga_shared.messaging.document_outbox import DocumentOutbox
 from orga_shared.runtime import ServiceRuntime
+from organisation.adapters.files import FileReaders
 from organisation.adapters.identity import IDENTITY_EVENT_TYPES, AccountKinds, IdentityClient
+from organisation.adapters.import_locks import ImportLocks
 from organisation.adapters.invitations import InvitationStore
+from organisation.adapters.learner_status import LearnerStatusView
 from organisation.adapters.learners import LearnerStore
 from organisation.adapters.mail import InvitationMailer
 from organisation.adapters.organisations import OrganisationView
-from organisation.adapters.profiles import ProfilePublisher
+from organisation.adapters.profiles import learner_profiles
 from organisation.adapters.views import LocalViews
 from organisation.application.context import Context
 from organisation.config import Settings
 
 
 @dataclass
-class Service:
+class Lifecycle:
     runtime: ServiceRuntime
     context: Context
+    views: LocalViews
+    directory: MembershipDirectory
+    memberships: MembershipProjection
+    invitations: InvitationStore
+    learners: LearnerStore
+    organisations: OrganisationView
+    profiles: DocumentOutbox
 
     async def on_startup(self, _: ServiceRuntime | None = None) -> None:
-        ctx = self.context
-        await ctx.views.ensure_indexes()
-        await ctx.invitations.ensure_indexes()
-        await ctx.learners.ensure_indexes()
-        await ctx.organisations.ensure_indexes()
+        await self.memberships.ensure_indexes()
+        await self.invitations.ensure_indexes()
+        await self.learners.ensure_indexes()
+        await self.organisations.ensure_indexes()
+        await self.profiles.ensure_indexes()
+        self.profiles.bind(self.runtime.producer)
+        settings = self.context.settings
+        grace = timedelta(seconds=settings.outbox_relay_grace_seconds)
+
+        async def relay() -> int:
+            return await self.profiles.relay_once(grace)
+
         self.runtime.run_periodically(
-            "profile_relay",
-            ctx.profiles.publish_pending,
-            ctx.settings.profile_relay_interval_seconds,
+            "profile_relay", relay, settings.profile_relay_interval_seconds
         )
 
     async def start(self) -> None:
@@ -51,25 +69,30 @@ def build_runtime(settings: Settings) -> ServiceRuntime:
     return ServiceRuntime(settings, topic=settings.events_topic)
 
 
-def build_service(
+def build_lifecycle(
     settings: Settings, *, mail: MailSettings | None = None, consumers: bool = True
-) -> Service:
+) -> Lifecycle:
     runtime = build_runtime(settings)
     db = runtime.db
     organisations = OrganisationView(db)
     invitations = InvitationStore(db)
     learners = LearnerStore(db)
-    views = LocalViews(db, organisations, invitations, learners)
+    memberships, directory = MembershipProjection(db), MembershipDirectory(db)
+    views = LocalViews(memberships, organisations, invitations, LearnerStatusView(db))
     accounts = AccountKinds(db)
+    profiles = learner_profiles(db, settings.profiles_topic)
     assert runtime.store is not None
     context = Context(
         settings=settings,
         store=runtime.store,
         views=views,
+        directory=directory,
         organisations=organisations,
         invitations=invitations,
         learners=learners,
-        profiles=ProfilePublisher(learners, settings.profiles_topic, lambda: runtime.producer),
+        locks=ImportLocks(db),
+        files=FileReaders(),
+        profiles=profiles,
         mailer=InvitationMailer(Mailer(mail), settings.public_url),
         identity=IdentityClient(settings.identity_url),
         accounts=accounts,
@@ -83,4 +106,14 @@ def build_service(
             handler=accounts.handle,
             event_types=IDENTITY_EVENT_TYPES,
         )
-    return Service(runtime, context)
+    return Lifecycle(
+        runtime,
+        context,
+        views,
+        directory,
+        memberships,
+        invitations,
+        learners,
+        organisations,
+        profiles,
+    )

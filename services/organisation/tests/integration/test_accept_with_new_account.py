@@ -20,7 +20,7 @@ import pytest
 import uvicorn
 
 from orga_shared.messaging.topics import compacted, ensure_topics
-from orga_shared.smtp_sink import free_port
+from orga_shared.ports import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -10,37 +10,13 @@ import pytest
 
 from organisation.demo import Pupil, siecle_xml, student, sup_csv
 
+from .uploads import csv, names, siecle
+
 pytestmark = pytest.mark.integration
 UAI = "0751234A"
 LEA = Pupil("1234567890A", "Martin", "Léa", "14/03/2009", "3A")
 HUGO = Pupil("1234567891B", "Bernard", "Hugo", "02/11/2009", "3A")
 CHLOE = Pupil("1234567892C", "Dubois", "Chloé", "27/06/2009", "3B")
-
-
-async def siecle(org, org_id, data: bytes, user="admin-1", **kwargs):
-    return await org.client.post(
-        f"/organisations/{org_id}/learners/import-siecle",
-        content=data,
-        headers={**org.auth(user), "Content-Type": "application/xml"},
-        **kwargs,
-    )
-
-
-async def csv(org, org_id, data: bytes, mode="ADD", user="admin-1"):
-    return await org.client.post(
-        f"/organisations/{org_id}/learners/import-csv",
-        params={"mode": mode},
-        files={"file": ("etudiants.csv", data, "text/csv")},
-        headers=org.auth(user),
-    )
-
-
-async def names(org, org_id, **params):
-    r = await org.client.get(
-        f"/organisations/{org_id}/learners", params=params, headers=org.auth("admin-1")
-    )
-    assert r.status_code == 200, r.text
-    return [(d["last_name"], d["first_name"]) for d in r.json()["data"]]
 
 
 async def test_siecle_import_then_reimport_disables_pupils_who_left(org):
@@ -191,78 +167,3 @@ async def test_siecle_only_for_schools_managing_students_and_admins(org):
     assert r.status_code == 403
     r = await siecle(org, pro, siecle_xml(UAI, [LEA]))
     assert r.status_code == 422 and r.json()["code"] == "IMPORT_NOT_ALLOWED"
-
-
-async def test_sup_csv_add_then_replace(org):
-    org_id = await org.create_org("SUP", external_id=None, admin="admin-1")
-    first = sup_csv(
-        [
-            student("E1", "Ana", "Silva", "01/01/2000", Groupe="G1"),
-            student("E2", "Bob", "Roux", "02/02/2000", Groupe="G2"),
-        ]
-    )
-    r = await csv(org, org_id, first)
-    assert r.status_code == 200, r.text
-    assert r.json()["added"] == 2
-    # ADD: new student, Bob's group updated, nobody removed
-    r = await csv(
-        org,
-        org_id,
-        sup_csv(
-            [
-                student("E2", "Bob", "Roux", "02/02/2000", Groupe="G3"),
-                student("E3", "Cid", "Vidal", "03/03/2000"),
-            ]
-        ),
-    )
-    assert (r.json()["added"], r.json()["deleted"]) == (1, 0)
-    assert await names(org, org_id) == [("Roux", "Bob"), ("Silva", "Ana"), ("Vidal", "Cid")]
-    assert await names(org, org_id, group="G3") == [("Roux", "Bob")]
-    # REPLACE: only the file's students remain
-    r = await csv(org, org_id, sup_csv([student("E3", "Cid", "Vidal", "03/03/2000")]), "REPLACE")
-    assert r.status_code == 200 and r.json()["deleted"] == 2
-    assert await names(org, org_id) == [("Vidal", "Cid")]
-    # a deleted student coming back is a new learner
-    r = await csv(org, org_id, sup_csv([student("E1", "Ana", "Silva", "01/01/2000")]))
-    assert r.json()["added"] == 1
-
-
-BAD_CSV = {
-    "missing_columns": (
-        sup_csv([{"Premier prénom": "Ana"}], headers=["Premier prénom", "Groupe"]),
-        "BAD_HEADERS",
-        {"HEADER_REQUIRED"},
-    ),
-    "wrong_encoding": (
-        sup_csv([student("E1", "Zoé", "Roux", "01/01/2000")], encoding="utf-16"),
-        "ENCODING_NOT_SUPPORTED",
-        set(),
-    ),
-    "duplicate_numbers": (
-        sup_csv(
-            [
-                student("E1", "Ana", "Silva", "01/01/2000"),
-                student("E2", "Bob", "Roux", "01/01/2000"),
-                student("E1", "Eve", "Roux", "01/01/2000"),
-            ]
-        ),
-        "INVALID_LINES",
-        {"STUDENT_NUMBER_UNIQUE"},
-    ),
-}
-
-
-@pytest.mark.parametrize("case", list(BAD_CSV))
-async def test_bad_csv_files_write_nothing(org, case):
-    data, code, line_codes = BAD_CSV[case]
-    org_id = await org.create_org("SUP", external_id=None, admin="admin-1")
-    await csv(org, org_id, sup_csv([student("E9", "Old", "Timer", "01/01/1999")]))
-    before = await org.snapshot()
-    r = await csv(org, org_id, data)
-    assert r.status_code == 422, r.text
-    assert r.json()["code"] == code
-    assert {e["code"] for e in r.json().get("errors", [])} == line_codes
-    if case == "duplicate_numbers":
-        assert sorted(e["line"] for e in r.json()["errors"]) == [2, 4]
-    assert await org.snapshot() == before
-    assert await names(org, org_id) == [("Timer", "Old")]

@@ -1,11 +1,11 @@
-"""Name normalisation, tolerance and search, with the cases the real service documents."""
+"""The kernel's name rules (`orga_shared.names`) on the cases organisation's users meet:
+reconciliation tolerance and the learner search box (docs/domain/pix-orga.md §7.4, §7.6)."""
 
 import pytest
 
-from organisation.domain.names import (
+from orga_shared.names import (
     close_enough,
     distance_ratio,
-    levenshtein,
     matches_search,
     normalise,
     trigram_distance,
@@ -28,13 +28,6 @@ pytestmark = pytest.mark.unit
 )
 def test_normalise_trims_lowercases_strips_accents_spaces_and_symbols(typed, expected):
     assert normalise(typed) == expected
-
-
-def test_levenshtein_counts_insertions_deletions_substitutions():
-    assert levenshtein("chat", "chat") == 0
-    assert levenshtein("chat", "chats") == 1
-    assert levenshtein("chat", "chien") == 3
-    assert levenshtein("", "abc") == 3
 
 
 def test_ratio_is_relative_to_the_typed_string():
@@ -77,3 +70,17 @@ def test_trigram_distance_like_pg_trgm():
 )
 def test_name_search(search, ok):
     assert matches_search(search, "Alice", "Martin") is ok
+
+
+@pytest.mark.parametrize(
+    ("search", "first", "last"),
+    [
+        ("eloise", "Éloïse", "Martin"),
+        ("zoe", "Zoé", "Bernard"),
+        ("maria", "María", "Lopez"),
+        ("ELOÏSE", "eloise", "Martin"),
+        ("dupre", "Jean", "Dupré"),
+    ],
+)
+def test_search_ignores_case_and_accents_on_both_names(search, first, last):
+    assert matches_search(search, first, last)

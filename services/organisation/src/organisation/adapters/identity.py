@@ -51,7 +51,7 @@ class IdentityClient:
         except httpx.HTTPError:
             raise ApiError(
                 503,
-                "identity_unavailable",
+                "IDENTITY_UNAVAILABLE",
                 "La création de compte est momentanément indisponible ; réessayez plus tard.",
             ) from None
         body: dict[str, Any] = response.json() if response.content else {}
@@ -60,12 +60,12 @@ class IdentityClient:
         if 400 <= response.status_code < 500:
             raise ApiError(
                 response.status_code,
-                str(body.get("code", "registration_refused")),
+                str(body.get("code", "REGISTRATION_REFUSED")).upper(),
                 str(body.get("message", "La création du compte a été refusée.")),
                 body.get("field"),
             )
         raise ApiError(
-            502, "identity_error", "La création de compte a échoué ; réessayez plus tard."
+            502, "IDENTITY_ERROR", "La création de compte a échoué ; réessayez plus tard."
         )
 
 

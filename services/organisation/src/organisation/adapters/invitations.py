@@ -15,6 +15,20 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 
+def draft(
+    invitation_id: str, organisation_id: str, email: str, code: str, now: datetime
+) -> dict[str, Any]:
+    return {
+        "_id": invitation_id,
+        "organisation_id": organisation_id,
+        "email": email,
+        "code": code,
+        "status": "draft",
+        "created_at": now,
+        "version": 0,
+    }
+
+
 class InvitationStore:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self.invitations: AsyncCollection[dict[str, Any]] = db["invitations"]
@@ -33,17 +47,7 @@ class InvitationStore:
     async def add_draft(
         self, invitation_id: str, organisation_id: str, email: str, code: str, now: datetime
     ) -> None:
-        await self.invitations.insert_one(
-            {
-                "_id": invitation_id,
-                "organisation_id": organisation_id,
-                "email": email,
-                "code": code,
-                "status": "draft",
-                "created_at": now,
-                "version": 0,
-            }
-        )
+        await self.invitations.insert_one(draft(invitation_id, organisation_id, email, code, now))
 
     async def get(self, invitation_id: str) -> dict[str, Any] | None:
         return await self.invitations.find_one({"_id": invitation_id})

@@ -1,26 +1,25 @@
-"""The learners collection: personal data of imported learners plus their status view.
+"""The learners collection: personal data of imported learners, and the reads of the use cases.
 
 Personal data is written here by imports (it is the service's own store, erasable); the
-`state` and `user_id` fields are a view of the roster stream kept by `LocalViews`, guarded by
-`status_version`. A new learner is `pending` until its `LearnersAdded` is applied, so a failed
-import never shows half a file. `published` / `profile_version` drive the profile relay.
+`state` and `user_id` fields are a view of the roster stream (`learner_status.py`). A new
+learner is `pending` until its `LearnersAdded` is applied, so a failed import never shows half
+a file. `published` / `profile_version` drive the profile outbox (`profiles.py`).
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
+from orga_shared.clock import utcnow
+from orga_shared.names import normalise
 from organisation.domain.learners import LearnerRecord
-from organisation.domain.names import normalise
 
 PERSONAL_FIELDS = (
     "first_name",
@@ -39,16 +38,40 @@ PERSONAL_FIELDS = (
     "birth_country_code",
 )
 LIVE = ("pending", "active", "disabled")
+COLLECTION = "learners"
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+def imported_fields(
+    record: LearnerRecord, organisation_id: str, import_id: str, now: datetime
+) -> dict[str, Any]:
+    """What an import writes on a learner document (new or known)."""
+    data = asdict(record)
+    data.pop("line")
+    return {
+        **data,
+        "birthdate": record.birthdate.isoformat(),
+        "organisation_id": organisation_id,
+        "sort_name": f"{normalise(record.last_name)} {normalise(record.first_name)}",
+        "import_id": import_id,
+        "published": False,
+        "updated_at": now,
+    }
+
+
+def new_learner_fields(now: datetime) -> dict[str, Any]:
+    """A new learner: pending (invisible) until its `LearnersAdded` is applied."""
+    return {
+        "state": "pending",
+        "status_version": 0,
+        "user_id": None,
+        "certificability": "not-available",
+        "created_at": now,
+    }
 
 
 class LearnerStore:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
-        self.learners: AsyncCollection[dict[str, Any]] = db["learners"]
-        self.locks: AsyncCollection[dict[str, Any]] = db["import_locks"]
+        self.learners: AsyncCollection[dict[str, Any]] = db[COLLECTION]
 
     async def ensure_indexes(self) -> None:
         await self.learners.create_index(
@@ -59,7 +82,10 @@ class LearnerStore:
             name="listing",
         )
         await self.learners.create_index([("user_id", ASCENDING)], name="by_user")
-        await self.learners.create_index([("published", ASCENDING)], name="unpublished")
+        async for index in await self.learners.list_indexes():
+            if index["name"] == "unpublished" and list(index["key"]) == ["published"]:
+                # the profile outbox's index is now (published, updated_at), same name
+                await self.learners.drop_index("unpublished")
 
     async def ids_by_key(self, organisation_id: str) -> dict[str, str]:
         """Natural key -> learner id of every learner not deleted (pending ones included, so
@@ -70,9 +96,6 @@ class LearnerStore:
         )
         return {doc["key"]: doc["_id"] async for doc in cursor}
 
-    def assign_ids(self, records: Sequence[LearnerRecord], known: dict[str, str]) -> list[str]:
-        return [known.get(r.key) or str(uuid.uuid4()) for r in records]
-
     async def write_profiles(
         self,
         organisation_id: str,
@@ -81,37 +104,19 @@ class LearnerStore:
         ids: Sequence[str],
     ) -> None:
         """Upsert the personal data of an import; bumps `profile_version` for the relay."""
-        now = _now()
-        operations = []
-        for record, learner_id in zip(records, ids, strict=True):
-            data = asdict(record)
-            data.pop("line")
-            data["birthdate"] = record.birthdate.isoformat()
-            operations.append(
-                UpdateOne(
-                    {"_id": learner_id},
-                    {
-                        "$set": {
-                            **data,
-                            "organisation_id": organisation_id,
-                            "sort_name": f"{normalise(record.last_name)} "
-                            f"{normalise(record.first_name)}",
-                            "import_id": import_id,
-                            "published": False,
-                            "updated_at": now,
-                        },
-                        "$inc": {"profile_version": 1},
-                        "$setOnInsert": {
-                            "state": "pending",
-                            "status_version": 0,
-                            "user_id": None,
-                            "certificability": "not-available",
-                            "created_at": now,
-                        },
-                    },
-                    upsert=True,
-                )
+        now = utcnow()
+        operations = [
+            UpdateOne(
+                {"_id": learner_id},
+                {
+                    "$set": imported_fields(record, organisation_id, import_id, now),
+                    "$inc": {"profile_version": 1},
+                    "$setOnInsert": new_learner_fields(now),
+                },
+                upsert=True,
             )
+            for record, learner_id in zip(records, ids, strict=True)
+        ]
         for start in range(0, len(operations), 500):
             await self.learners.bulk_write(operations[start : start + 500], ordered=False)
 
@@ -169,74 +174,14 @@ class LearnerStore:
         )
         return [doc async for doc in cursor]
 
-    async def count(self, query: dict[str, Any]) -> int:
-        return await self.learners.count_documents(query)
-
-    # --- status view, applied from roster events ------------------------------------------
-
-    async def set_state(self, ids: Sequence[str], state: str, version: int) -> None:
-        """One `update_many` per batch of ids (`_id $in`, served by the `_id` index)."""
-        if not ids:
-            return
-        if state in ("deleted", "erased"):
-            for learner_id in ids:  # each needs its own freed key; deletions are rare
-                await self.learners.update_one(
-                    {"_id": learner_id, "status_version": {"$lt": version}},
-                    {"$set": self._state_change(learner_id, state, version)},
-                )
-            return
-        await self.learners.update_many(
-            {"_id": {"$in": list(ids)}, "status_version": {"$lt": version}},
-            {"$set": {"state": state, "status_version": version}},
-        )
-
-    @staticmethod
-    def _state_change(learner_id: str, state: str, version: int) -> dict[str, Any]:
-        change: dict[str, Any] = {"state": state, "status_version": version}
-        if state in ("deleted", "erased"):
-            change["key"] = f"~{state}~{learner_id}"  # frees the natural key for a new learner
-        return change
-
-    async def set_user(self, learner_id: str, user_id: str, version: int) -> None:
-        await self.learners.update_one(
-            {"_id": learner_id, "status_version": {"$lt": version}},
-            {"$set": {"user_id": user_id, "status_version": version}},
-        )
-
-    async def erase(self, learner_id: str, version: int) -> None:
-        """Drop personal data and queue a tombstone for the profile topic (idempotent)."""
-        await self.learners.update_one(
-            {"_id": learner_id, "state": {"$ne": "erased"}},
+    async def with_ine(
+        self, organisation_id: str, national_student_id: str
+    ) -> list[dict[str, Any]]:
+        cursor = self.learners.find(
             {
-                "$set": {
-                    **dict.fromkeys(PERSONAL_FIELDS),
-                    "sort_name": "",
-                    "tombstone": True,
-                    "published": False,
-                    "updated_at": _now(),
-                    **self._state_change(learner_id, "erased", version),
-                },
-                "$inc": {"profile_version": 1},
-            },
+                "organisation_id": organisation_id,
+                "national_student_id": national_student_id,
+                "state": "active",
+            }
         )
-
-    # --- import lock --------------------------------------------------------------------
-
-    async def lock(self, organisation_id: str, import_id: str, ttl_seconds: float) -> bool:
-        """One import at a time per organisation; a crashed holder's lock expires."""
-        now = _now()
-        await self.locks.delete_one({"_id": organisation_id, "expires_at": {"$lt": now}})
-        try:
-            await self.locks.insert_one(
-                {
-                    "_id": organisation_id,
-                    "import_id": import_id,
-                    "expires_at": datetime.fromtimestamp(now.timestamp() + ttl_seconds, UTC),
-                }
-            )
-        except DuplicateKeyError:
-            return False
-        return True
-
-    async def unlock(self, organisation_id: str, import_id: str) -> None:
-        await self.locks.delete_one({"_id": organisation_id, "import_id": import_id})
+        return [doc async for doc in cursor]

@@ -6,8 +6,12 @@ from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from orga_shared.mail import Mailer
+import aiosmtplib
 
+from orga_shared.mail import Mailer
+from orga_shared.observability import get_logger
+
+log = get_logger(__name__)
 SUBJECT = "Invitation à rejoindre Pix Orga"
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -46,6 +50,14 @@ class InvitationMailer:
         invitation_id: str,
         code: str,
         expires_at: datetime | None,
-    ) -> None:
+    ) -> bool:
+        """Whether the SMTP server took the message; a refusal is logged, never raised (the
+        invitation exists and can be re-sent)."""
         link = invitation_link(self.public_url, invitation_id, code)
-        await self.mailer.send(to, SUBJECT, invitation_text(organisation_name, link, expires_at))
+        text = invitation_text(organisation_name, link, expires_at)
+        try:
+            await self.mailer.send(to, SUBJECT, text)
+        except (aiosmtplib.SMTPException, OSError, ValueError) as exc:  # ValueError: unmailable
+            log.warning("invitation_mail_failed", invitation_id=invitation_id, error=str(exc))
+            return False
+        return True

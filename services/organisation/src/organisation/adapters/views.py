@@ -4,20 +4,16 @@ learner statuses.
 Applied twice on purpose: inline right after each append (read-your-writes for the user who
 acted) and by a consumer of `organisation.events` (repairs a crash between append and view
 update). Every update is guarded by the stream version, so the second application is a no-op.
+The views are given as the small Protocols below, so the application tests run this same
+dispatch on their in-memory stores.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-from pymongo.asynchronous.database import AsyncDatabase
+from typing import Any, Protocol
 
 from orga_shared.events.envelope import DomainEvent, Envelope
-from orga_shared.membership import MembershipDirectory, MembershipProjection
-from organisation.adapters.invitations import InvitationStore
-from organisation.adapters.learners import LearnerStore
-from organisation.adapters.organisations import OrganisationView
 from organisation.domain.events import (
     InvitationAccepted,
     InvitationCancelled,
@@ -40,22 +36,38 @@ _LEARNER_STATES: dict[type[DomainEvent], str] = {
 }
 
 
+class MembershipView(Protocol):
+    async def handle(self, envelope: Envelope, event: DomainEvent) -> None: ...
+
+
+class OrganisationRows(Protocol):
+    async def upsert(self, organisation_id: str, version: int, fields: dict[str, Any]) -> None: ...
+
+
+class InvitationStatuses(Protocol):
+    async def apply(self, invitation_id: str, version: int, changes: dict[str, Any]) -> None: ...
+
+
+class LearnerStatuses(Protocol):
+    async def set_state(self, ids: Sequence[str], state: str, version: int) -> None: ...
+
+    async def set_user(self, learner_id: str, user_id: str, version: int) -> None: ...
+
+    async def erase(self, learner_id: str, version: int) -> None: ...
+
+
 class LocalViews:
     def __init__(
         self,
-        db: AsyncDatabase[dict[str, Any]],
-        organisations: OrganisationView,
-        invitations: InvitationStore,
-        learners: LearnerStore,
+        memberships: MembershipView,
+        organisations: OrganisationRows,
+        invitations: InvitationStatuses,
+        learners: LearnerStatuses,
     ) -> None:
-        self.memberships = MembershipProjection(db)
-        self.directory = MembershipDirectory(db)
+        self.memberships = memberships
         self.organisations = organisations
         self.invitations = invitations
         self.learners = learners
-
-    async def ensure_indexes(self) -> None:
-        await self.memberships.ensure_indexes()
 
     async def apply_all(self, pairs: Sequence[tuple[Envelope, DomainEvent]]) -> None:
         for envelope, event in pairs:

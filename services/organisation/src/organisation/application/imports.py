@@ -14,27 +14,24 @@ Running the same file again after a crash reuses the same learner ids and finish
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from orga_shared.contracts.organisation import (
     ImportMode,
     LearnerSource,
-    organisation_stream,
     roster_stream,
 )
-from orga_shared.eventstore.store import ConcurrencyError
-from organisation.adapters.files.siecle_xml import read_siecle
-from organisation.adapters.files.sup_csv import read_sup_csv
+from organisation.application.aggregates import organisation, run
 from organisation.application.context import Context
-from organisation.application.streams import load
 from organisation.domain import siecle, sup
-from organisation.domain.errors import Conflict, DomainError, NotFound
-from organisation.domain.learners import FileRejected, ImportResult, LineError
-from organisation.domain.organisation import Organisation, evolve
+from organisation.domain.access import require_admin
+from organisation.domain.commands import Actor
+from organisation.domain.errors import Conflict, DomainError
+from organisation.domain.learners import FileRejected, ImportResult, LearnerRecord, LineError
+from organisation.domain.organisation import Organisation
 from organisation.domain.roster import ImportLearners, Roster, decide_import
 from organisation.domain.roster import evolve as evolve_roster
-from organisation.domain.team import Actor, require_admin
 
 LOCK_SECONDS = 15 * 60
 
@@ -53,7 +50,7 @@ async def import_siecle(
     org = await _organisation(ctx, organisation_id, actor, "SCO")
 
     def parse() -> ImportResult:
-        parsed = read_siecle(data, ctx.settings.max_uncompressed_bytes)
+        parsed = ctx.files.siecle(data, ctx.settings.max_uncompressed_bytes)
         return siecle.validate(parsed, org.external_id)
 
     return await _import(ctx, organisation_id, actor, parse, "SIECLE", "REPLACE")
@@ -67,7 +64,7 @@ async def import_sup(
     await _organisation(ctx, organisation_id, actor, "SUP")
 
     def parse() -> ImportResult:
-        return sup.validate(read_sup_csv(data, ctx.settings.max_uncompressed_bytes))
+        return sup.validate(ctx.files.sup_csv(data, ctx.settings.max_uncompressed_bytes))
 
     return await _import(ctx, organisation_id, actor, parse, "SUP_CSV", cast(ImportMode, mode))
 
@@ -75,9 +72,7 @@ async def import_sup(
 async def _organisation(
     ctx: Context, organisation_id: str, actor: Actor, expected_type: str
 ) -> Organisation:
-    org = await load(ctx, organisation_stream(organisation_id), Organisation(), evolve)
-    if not org.exists:
-        raise NotFound("ORGANISATION_NOT_FOUND", "Organisation introuvable.")
+    org = await organisation(ctx, organisation_id)
     require_admin(org, actor)
     if org.type != expected_type or not org.is_managing_students:
         kind = (
@@ -113,11 +108,11 @@ async def _import(
             result.errors,
         )
     import_id = str(uuid.uuid4())
-    if not await ctx.learners.lock(organisation_id, import_id, LOCK_SECONDS):
+    if not await ctx.locks.lock(organisation_id, import_id, LOCK_SECONDS):
         raise Conflict("IMPORT_IN_PROGRESS", "Un import est déjà en cours pour cette organisation.")
     try:
         known = await ctx.learners.ids_by_key(organisation_id)
-        ids = ctx.learners.assign_ids(result.learners, known)
+        ids = assign_ids(result.learners, known)
         await ctx.learners.write_profiles(organisation_id, import_id, result.learners, ids)
         command = ImportLearners(
             organisation_id,
@@ -130,8 +125,8 @@ async def _import(
         )
         counts = await _append_in_chunks(ctx, organisation_id, command)
     finally:
-        await ctx.learners.unlock(organisation_id, import_id)
-    await ctx.profiles.publish_soon(organisation_id)
+        await ctx.locks.unlock(organisation_id, import_id)
+    await ctx.profiles.publish_quietly({"organisation_id": organisation_id})
     return {
         "import_id": import_id,
         "learner_count": len(ids),
@@ -140,27 +135,25 @@ async def _import(
     }
 
 
+def assign_ids(records: Sequence[LearnerRecord], known: dict[str, str]) -> list[str]:
+    """A learner already known (by natural key) keeps its id; a new one gets a fresh id."""
+    return [known.get(r.key) or str(uuid.uuid4()) for r in records]
+
+
 async def _append_in_chunks(
     ctx: Context, organisation_id: str, command: ImportLearners
 ) -> dict[str, int]:
-    """One commit per chunk; after a conflict the plan is re-decided from a fresh load."""
+    """One commit per chunk (the next event `decide_import` still needs), each run by the
+    kernel's `execute`: after a conflict the plan is re-decided from a fresh load."""
     stream = roster_stream(organisation_id)
-    state, version = await ctx.store.fold(stream, Roster(), evolve_roster)
     counts = {"added": 0, "reactivated": 0, "disabled": 0, "deleted": 0}
-    conflicts = 0
-    while events := decide_import(state, command):
-        event = events[0]
-        try:
-            commit = await ctx.store.append(stream, version, [event])
-        except ConcurrencyError:
-            conflicts += 1
-            if conflicts > 20:
-                raise
-            state, version = await ctx.store.fold(stream, Roster(), evolve_roster)
-            continue
-        await ctx.views.apply_all([(commit.envelopes[0], event)])
-        state, version = evolve_roster(state, event), commit.last_version
+    while True:
+        outcome = await run(
+            ctx, stream, Roster(), evolve_roster, lambda s: decide_import(s, command)[:1]
+        )
+        if not outcome.events:
+            return counts
+        event = outcome.events[0]
         kind = event.event_type.removeprefix("Learners").lower()
         if kind in counts:
             counts[kind] += len(getattr(event, "learner_ids", []))
-    return counts

@@ -1,36 +1,18 @@
-"""Learner lists, reconciliation of a student account, erasure of a learner's personal data."""
+"""Learner lists (filters, name search, pages), a student's own learner, erasure (§7.5, §7.6)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from orga_shared.contracts.organisation import (
-    ReconciliationMethod,
-    organisation_stream,
-    roster_stream,
-)
+from orga_shared.contracts.organisation import roster_stream
+from orga_shared.names import matches_search
+from organisation.application.aggregates import organisation, run
 from organisation.application.context import Context
-from organisation.application.streams import execute, load
+from organisation.domain.access import require_member
+from organisation.domain.commands import Actor
 from organisation.domain.errors import DomainError, Forbidden, NotFound
-from organisation.domain.names import matches_search
-from organisation.domain.organisation import Organisation, evolve
-from organisation.domain.reconciliation import (
-    Candidate,
-    LinkedLearner,
-    already_linked,
-    check_account_belongs_to_learner,
-    find_matching_candidate,
-)
-from organisation.domain.roster import (
-    EraseLearner,
-    Reconcile,
-    Roster,
-    decide_erase,
-    decide_reconcile,
-)
+from organisation.domain.roster import EraseLearner, Roster, decide_erase
 from organisation.domain.roster import evolve as evolve_roster
-from organisation.domain.team import Actor, require_member
 
 PAGE_SIZES = (10, 25, 50, 100)
 CERTIFICABILITY = ("eligible", "non-eligible", "not-available")
@@ -46,23 +28,23 @@ LIST_FIELDS = (
 )
 
 
-def _not_found() -> NotFound:
-    return NotFound(
-        "LEARNER_NOT_FOUND",
-        "Nous n'avons trouvé aucun élève correspondant à ces informations. Vérifiez-les ou "
-        "prévenez l'organisateur de votre parcours.",
-    )
-
-
-async def _org(ctx: Context, organisation_id: str) -> Organisation:
-    state = await load(ctx, organisation_stream(organisation_id), Organisation(), evolve)
-    if not state.exists:
-        raise NotFound("ORGANISATION_NOT_FOUND", "Organisation introuvable.")
-    return state
-
-
 async def check_member(ctx: Context, organisation_id: str, actor: Actor) -> None:
-    require_member(await _org(ctx, organisation_id), actor)
+    require_member(await organisation(ctx, organisation_id), actor)
+
+
+def check_listing(page: int, size: int, certificability: list[str]) -> None:
+    if size not in PAGE_SIZES:
+        raise DomainError(
+            "INVALID_PAGE_SIZE", "La taille de page doit être 10, 25, 50 ou 100.", "size"
+        )
+    if page < 1:
+        raise DomainError("INVALID_PAGE", "Le numéro de page commence à 1.", "page")
+    if any(c not in CERTIFICABILITY for c in certificability):
+        raise DomainError(
+            "INVALID_CERTIFICABILITY",
+            "La certificabilité doit être eligible, non-eligible ou not-available.",
+            "certificability",
+        )
 
 
 async def list_learners(
@@ -77,17 +59,9 @@ async def list_learners(
     page: int = 1,
     size: int = 25,
 ) -> dict[str, Any]:
-    require_member(await _org(ctx, organisation_id), actor)
-    if size not in PAGE_SIZES:
-        raise DomainError("INVALID_PAGE_SIZE", "La taille de page doit être 10, 25, 50 ou 100.")
-    if page < 1:
-        raise DomainError("INVALID_PAGE", "Le numéro de page commence à 1.")
-    unknown = [c for c in certificability or [] if c not in CERTIFICABILITY]
-    if unknown:
-        raise DomainError(
-            "INVALID_CERTIFICABILITY",
-            "La certificabilité doit être eligible, non-eligible ou not-available.",
-        )
+    """Exact filters in the store, then the name search of §7.6 (case and accents ignored)."""
+    require_member(await organisation(ctx, organisation_id), actor)
+    check_listing(page, size, certificability or [])
     docs = await ctx.learners.page(
         organisation_id,
         divisions=divisions or (),
@@ -116,102 +90,7 @@ async def list_learners(
     }
 
 
-async def reconcile(
-    ctx: Context,
-    organisation_id: str,
-    user_id: str,
-    *,
-    first_name: str,
-    last_name: str,
-    birthdate: date,
-    student_number: str | None = None,
-) -> dict[str, Any]:
-    """Manual reconciliation (SCO: names + birth date; SUP: also the student number)."""
-    org = await _org(ctx, organisation_id)
-    if not org.is_managing_students:
-        raise Forbidden(
-            "RECONCILIATION_NOT_AVAILABLE",
-            "Cette organisation n'importe pas ses élèves : aucun rattachement n'est nécessaire.",
-        )
-    docs = await ctx.learners.candidates(organisation_id, birthdate)
-    if org.type == "SUP":
-        if not student_number or not student_number.strip():
-            raise DomainError(
-                "STUDENT_NUMBER_REQUIRED", "Le numéro étudiant est obligatoire.", "student_number"
-            )
-        typed = student_number.strip().lower()
-        docs = [d for d in docs if (d.get("student_number") or "").lower() == typed]
-    candidates = [
-        Candidate(
-            d["_id"],
-            d.get("first_name"),
-            d.get("last_name"),
-            d.get("middle_name"),
-            d.get("third_name"),
-            d.get("preferred_last_name"),
-        )
-        for d in docs
-    ]
-    learner_id = find_matching_candidate(candidates, first_name, last_name)
-    if learner_id is None:
-        raise _not_found()
-    doc = next(d for d in docs if d["_id"] == learner_id)
-    return await _link(ctx, organisation_id, user_id, doc, "MANUAL")
-
-
-async def reconcile_automatically(
-    ctx: Context, organisation_id: str, user_id: str
-) -> dict[str, Any]:
-    """SCO: the INE of the user's most recently updated learner, looked up in this school."""
-    linked = sorted(
-        (d for d in await ctx.learners.linked_to(user_id) if d.get("national_student_id")),
-        key=lambda d: d["updated_at"],
-        reverse=True,
-    )
-    if not linked:
-        raise _not_found()
-    ine = linked[0]["national_student_id"]
-    docs = await ctx.learners.learners.find(
-        {"organisation_id": organisation_id, "national_student_id": ine, "state": "active"}
-    ).to_list()
-    if not docs:
-        raise _not_found()
-    return await _link(ctx, organisation_id, user_id, docs[0], "AUTOMATIC")
-
-
-async def _link(
-    ctx: Context,
-    organisation_id: str,
-    user_id: str,
-    doc: dict[str, Any],
-    method: ReconciliationMethod,
-) -> dict[str, Any]:
-    stream = roster_stream(organisation_id)
-    hint = await ctx.accounts.hint(doc.get("user_id"))
-    command = Reconcile(organisation_id, doc["_id"], user_id, method, hint)
-    roster = await load(ctx, stream, Roster(), evolve_roster)
-    decide_reconcile(roster, command)  # same-organisation refusals (R31-R33, R70) first
-    ine = doc.get("national_student_id")
-    if ine:
-        for other in await ctx.learners.same_ine_elsewhere(ine, organisation_id):
-            if other.get("user_id") and other["user_id"] != user_id:
-                other_hint = await ctx.accounts.hint(other["user_id"])
-                raise already_linked(other_hint, same_organisation=False)
-    birthdate = date.fromisoformat(doc["birthdate"]) if doc.get("birthdate") else None
-    elsewhere = [
-        LinkedLearner(
-            d.get("national_student_id"),
-            date.fromisoformat(d["birthdate"]) if d.get("birthdate") else None,
-        )
-        for d in await ctx.learners.linked_to(user_id)
-        if d["organisation_id"] != organisation_id
-    ]
-    check_account_belongs_to_learner(ine, birthdate, elsewhere)
-    await execute(ctx, stream, Roster(), evolve_roster, lambda s: decide_reconcile(s, command))
-    return _summary(doc, organisation_id)
-
-
-def _summary(doc: dict[str, Any], organisation_id: str) -> dict[str, Any]:
+def summary(doc: dict[str, Any], organisation_id: str) -> dict[str, Any]:
     return {
         "id": doc["_id"],
         "organisation_id": organisation_id,
@@ -225,7 +104,7 @@ def _summary(doc: dict[str, Any], organisation_id: str) -> dict[str, Any]:
 async def my_learner(ctx: Context, organisation_id: str, user_id: str) -> dict[str, Any]:
     for doc in await ctx.learners.linked_to(user_id):
         if doc["organisation_id"] == organisation_id and doc["state"] == "active":
-            return _summary(doc, organisation_id)
+            return summary(doc, organisation_id)
     raise NotFound("NOT_RECONCILED", "Votre compte n'est rattaché à aucun élève ici.")
 
 
@@ -240,11 +119,6 @@ async def erase_learner(ctx: Context, learner_id: str, actor: Actor) -> None:
         raise NotFound("LEARNER_NOT_FOUND", "Élève introuvable.")
     organisation_id = doc["organisation_id"]
     command = EraseLearner(organisation_id, learner_id, actor.user_id)
-    await execute(
-        ctx,
-        roster_stream(organisation_id),
-        Roster(),
-        evolve_roster,
-        lambda s: decide_erase(s, command),
-    )
-    await ctx.profiles.publish_soon(organisation_id)
+    stream = roster_stream(organisation_id)
+    await run(ctx, stream, Roster(), evolve_roster, lambda s: decide_erase(s, command))
+    await ctx.profiles.publish_quietly({"organisation_id": organisation_id})

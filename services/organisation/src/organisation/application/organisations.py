@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from orga_shared.contracts.organisation import Role, organisation_stream
+from orga_shared.contracts.organisation import Role
+from organisation.application.aggregates import on_organisation, organisation
 from organisation.application.context import Context
-from organisation.application.streams import execute, load
-from organisation.application.team import send_invitations
-from organisation.domain.errors import NotFound
-from organisation.domain.organisation import Organisation, evolve
-from organisation.domain.team import Actor, AddMember, CreateOrganisation, decide, require_member
+from organisation.application.invitations import send_invitations
+from organisation.domain.access import require_member
+from organisation.domain.commands import Actor, AddMember, CreateOrganisation
+from organisation.domain.organisation import Organisation
+from organisation.domain.team import decide
 
 
 async def create_organisation(
@@ -29,9 +30,7 @@ async def create_organisation(
     how the real service hands a new space to its first administrator)."""
     org_id = organisation_id or str(uuid.uuid4())
     command = CreateOrganisation(org_id, name, type, external_id, is_managing_students, actor)
-    await execute(
-        ctx, organisation_stream(org_id), Organisation(), evolve, lambda s: decide(s, command)
-    )
+    await on_organisation(ctx, org_id, lambda s: decide(s, command))
     invitations: list[dict[str, Any]] = []
     if admin_email:
         invitations = await send_invitations(ctx, org_id, actor, admin_email, "ADMIN")
@@ -43,27 +42,16 @@ async def add_member(
 ) -> str:
     membership_id = str(uuid.uuid4())
     command = AddMember(user_id, membership_id, role, actor)
-    await execute(
-        ctx,
-        organisation_stream(organisation_id),
-        Organisation(),
-        evolve,
-        lambda s: decide(s, command),
-    )
+    await on_organisation(ctx, organisation_id, lambda s: decide(s, command))
     return membership_id
 
 
 async def describe(ctx: Context, organisation_id: str) -> dict[str, Any]:
-    state = await load(ctx, organisation_stream(organisation_id), Organisation(), evolve)
-    if not state.exists:
-        raise NotFound("ORGANISATION_NOT_FOUND", "Organisation introuvable.")
-    return as_dict(state)
+    return as_dict(await organisation(ctx, organisation_id))
 
 
 async def get_organisation(ctx: Context, organisation_id: str, actor: Actor) -> dict[str, Any]:
-    state = await load(ctx, organisation_stream(organisation_id), Organisation(), evolve)
-    if not state.exists:
-        raise NotFound("ORGANISATION_NOT_FOUND", "Organisation introuvable.")
+    state = await organisation(ctx, organisation_id)
     require_member(state, actor)
     member = state.member(actor.user_id) if actor.user_id else None
     return {**as_dict(state), "my_role": member.role if member else None}
@@ -81,7 +69,7 @@ def as_dict(state: Organisation) -> dict[str, Any]:
 
 
 async def my_organisations(ctx: Context, user_id: str) -> list[dict[str, Any]]:
-    roles = await ctx.views.directory.organisations_of(user_id)
+    roles = await ctx.directory.organisations_of(user_id)
     docs = await ctx.organisations.many(roles)
     return [
         {

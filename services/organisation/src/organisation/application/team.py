@@ -1,276 +1,20 @@
-"""Team use cases: invitations (send, resend, cancel, read, accept), roles, removal, leaving."""
+"""Team use cases: the members list, role changes, removal, leaving (pix-orga.md §6.2)."""
 
 from __future__ import annotations
 
-import hmac
-import re
-import secrets
-import string
-import uuid
-from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
-import aiosmtplib
-
-from orga_shared.contracts.organisation import Role, organisation_stream
-from orga_shared.observability import current_correlation_id, get_logger
+from organisation.application.aggregates import on_organisation, organisation
 from organisation.application.context import Context
-from organisation.application.streams import execute, load
-from organisation.domain.errors import Conflict, DomainError, Gone, NotFound
-from organisation.domain.organisation import ROLES, Organisation, evolve
-from organisation.domain.team import (
-    AcceptInvitation,
-    Actor,
-    CancelInvitation,
-    ChangeRole,
-    InvitationToSend,
-    LeaveOrganisation,
-    RemoveMember,
-    SendInvitations,
-    decide,
-    require_admin,
-    require_member,
-)
-
-log = get_logger(__name__)
-CODE_ALPHABET = string.ascii_uppercase + string.digits
-CODE_LENGTH = 10
-MAX_EMAILS = 100
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
-
-
-def parse_emails(text: str) -> list[str]:
-    """Comma-separated list, trimmed, lower-cased, de-duplicated; all invalid ones reported."""
-    emails = list(dict.fromkeys(e.strip().lower() for e in text.split(",") if e.strip()))
-    if not emails:
-        raise DomainError("EMAIL_REQUIRED", "Saisissez au moins une adresse e-mail.", "emails")
-    if len(emails) > MAX_EMAILS:
-        raise DomainError("TOO_MANY_EMAILS", f"{MAX_EMAILS} adresses au plus par envoi.", "emails")
-    invalid = [e for e in emails if len(e) > 255 or not _EMAIL.match(e)]
-    if invalid:
-        raise DomainError(
-            "INVALID_EMAIL",
-            f"Adresse(s) e-mail invalide(s) : {', '.join(invalid)}.",
-            "emails",
-            invalid=invalid,
-        )
-    return emails
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def _ttl(ctx: Context) -> timedelta | None:
-    days = ctx.settings.invitation_ttl_days
-    return timedelta(days=days) if days > 0 else None
-
-
-def _stream(organisation_id: str) -> str:
-    return organisation_stream(organisation_id)
-
-
-async def _org(ctx: Context, organisation_id: str) -> Organisation:
-    state = await load(ctx, _stream(organisation_id), Organisation(), evolve)
-    if not state.exists:
-        raise NotFound("ORGANISATION_NOT_FOUND", "Organisation introuvable.")
-    return state
-
-
-async def send_invitations(
-    ctx: Context, organisation_id: str, actor: Actor, emails_text: str, role: str | None
-) -> list[dict[str, Any]]:
-    """Per e-mail: re-send the pending invitation if there is one, else create it; then mail."""
-    if role is not None and role not in ROLES:
-        raise DomainError("INVALID_ROLE", "Le rôle doit être ADMIN ou MEMBER.", "role")
-    emails = parse_emails(emails_text)
-    require_admin(await _org(ctx, organisation_id), actor)
-    now = ctx.clock()
-    planned: list[tuple[InvitationToSend, str, str]] = []
-    for email in emails:
-        pending = await ctx.invitations.pending_for(organisation_id, email)
-        if pending is not None:
-            planned.append((InvitationToSend(pending["_id"], True), email, pending["code"]))
-            continue
-        invitation_id, code = str(uuid.uuid4()), new_code()
-        await ctx.invitations.add_draft(invitation_id, organisation_id, email, code, now)
-        planned.append((InvitationToSend(invitation_id, False), email, code))
-    command = SendInvitations(
-        [p[0] for p in planned],
-        as_role(role),
-        actor,
-        now,
-        _ttl(ctx),
-    )
-    state, events = await execute(
-        ctx, _stream(organisation_id), Organisation(), evolve, lambda s: decide(s, command)
-    )
-    results = []
-    for (item, email, code), event in zip(planned, events, strict=True):
-        expires_at = getattr(event, "expires_at", None)
-        sent = await _mail(ctx, state.name, item.invitation_id, email, code, expires_at)
-        results.append(
-            {
-                "id": item.invitation_id,
-                "email": email,
-                "resent": item.resend,
-                "email_sent": sent,
-                "expires_at": expires_at,
-            }
-        )
-    return results
-
-
-async def _mail(
-    ctx: Context, org_name: str, invitation_id: str, email: str, code: str, expires_at: Any
-) -> bool:
-    try:
-        await ctx.mailer.send(
-            to=email,
-            organisation_name=org_name,
-            invitation_id=invitation_id,
-            code=code,
-            expires_at=expires_at,
-        )
-    except (aiosmtplib.SMTPException, OSError) as exc:
-        log.warning("invitation_mail_failed", invitation_id=invitation_id, error=str(exc))
-        return False
-    return True
-
-
-async def _own_invitation(ctx: Context, organisation_id: str, invitation_id: str) -> dict[str, Any]:
-    doc = await ctx.invitations.get(invitation_id)
-    if doc is None or doc["organisation_id"] != organisation_id or doc["status"] == "draft":
-        raise NotFound("INVITATION_NOT_FOUND", "Invitation introuvable.")
-    return doc
-
-
-async def resend_invitation(
-    ctx: Context, organisation_id: str, invitation_id: str, actor: Actor
-) -> dict[str, Any]:
-    doc = await _own_invitation(ctx, organisation_id, invitation_id)
-    results = await send_invitations(ctx, organisation_id, actor, doc["email"], doc.get("role"))
-    return results[0]
-
-
-async def cancel_invitation(
-    ctx: Context, organisation_id: str, invitation_id: str, actor: Actor
-) -> None:
-    require_admin(await _org(ctx, organisation_id), actor)
-    await _own_invitation(ctx, organisation_id, invitation_id)
-    command = CancelInvitation(invitation_id, actor)
-    await execute(
-        ctx, _stream(organisation_id), Organisation(), evolve, lambda s: decide(s, command)
-    )
-
-
-async def pending_invitations(
-    ctx: Context, organisation_id: str, actor: Actor
-) -> list[dict[str, Any]]:
-    require_admin(await _org(ctx, organisation_id), actor)
-    return [
-        {
-            "id": d["_id"],
-            "email": d["email"],
-            "role": d.get("role"),
-            "last_sent_at": d.get("last_sent_at"),
-            "expires_at": d.get("expires_at"),
-        }
-        for d in await ctx.invitations.pending(organisation_id)
-    ]
-
-
-async def _checked(
-    ctx: Context, invitation_id: str, code: str
-) -> tuple[dict[str, Any], Organisation]:
-    """The invitation and its organisation, if the code is right and the link still usable."""
-    doc = await ctx.invitations.get(invitation_id)
-    if (
-        doc is None
-        or doc["status"] == "draft"
-        or not hmac.compare_digest(doc["code"].encode(), code.strip().upper().encode())
-    ):
-        raise NotFound(
-            "INVITATION_NOT_FOUND", "Cette invitation n'existe pas ou son code est incorrect."
-        )
-    state = await _org(ctx, doc["organisation_id"])
-    invitation = state.invitations.get(invitation_id)
-    if invitation is None:
-        raise NotFound("INVITATION_NOT_FOUND", "Invitation introuvable.")
-    if invitation.status == "cancelled":
-        raise Gone("CANCELLED_INVITATION", "Cette invitation a été annulée.")
-    if invitation.status == "accepted":
-        raise Conflict("ALREADY_ACCEPTED_INVITATION", "Cette invitation a déjà été acceptée.")
-    if invitation.expired(ctx.clock()):
-        raise Gone(
-            "EXPIRED_INVITATION",
-            "Cette invitation a expiré. Demandez à un administrateur de vous la renvoyer.",
-        )
-    return doc, state
-
-
-async def read_invitation(ctx: Context, invitation_id: str, code: str) -> dict[str, Any]:
-    doc, state = await _checked(ctx, invitation_id, code)
-    invitation = state.invitations[invitation_id]
-    return {
-        "id": invitation_id,
-        "organisation_id": state.organisation_id,
-        "organisation_name": state.name,
-        "email": doc["email"],
-        "status": invitation.status,
-        "expires_at": invitation.expires_at,
-    }
-
-
-async def accept_invitation(
-    ctx: Context, invitation_id: str, code: str, user_id: str
-) -> dict[str, Any]:
-    doc, _ = await _checked(ctx, invitation_id, code)
-    command = AcceptInvitation(invitation_id, user_id, str(uuid.uuid4()), ctx.clock())
-    state, events = await execute(
-        ctx, _stream(doc["organisation_id"]), Organisation(), evolve, lambda s: decide(s, command)
-    )
-    if len(events) == 1:
-        raise Conflict(
-            "ALREADY_EXISTING_MEMBERSHIP",
-            "Vous êtes déjà membre de cette organisation ; l'invitation a été utilisée.",
-        )
-    member = state.member(user_id)
-    assert member is not None
-    return {
-        "organisation_id": doc["organisation_id"],
-        "organisation_name": state.name,
-        "membership_id": member.membership_id,
-        "user_id": user_id,
-        "role": member.role,
-    }
-
-
-async def accept_with_new_account(
-    ctx: Context,
-    invitation_id: str,
-    code: str,
-    *,
-    first_name: str,
-    last_name: str,
-    password: str,
-) -> dict[str, Any]:
-    """Create the invitee's account with identity (on the invited e-mail), then accept."""
-    doc, _ = await _checked(ctx, invitation_id, code)
-    user_id = await ctx.identity.register(
-        first_name=first_name,
-        last_name=last_name,
-        email=doc["email"],
-        password=password,
-        correlation_id=current_correlation_id(),
-    )
-    return await accept_invitation(ctx, invitation_id, code, user_id)
+from organisation.domain.access import require_member
+from organisation.domain.commands import Actor, ChangeRole, LeaveOrganisation, RemoveMember
+from organisation.domain.team import decide
 
 
 async def members(
     ctx: Context, organisation_id: str, actor: Actor, role: str | None = None
 ) -> list[dict[str, Any]]:
-    state = await _org(ctx, organisation_id)
+    state = await organisation(ctx, organisation_id)
     require_member(state, actor)
     listed = [m for m in state.active_members() if role is None or m.role == role]
     listed.sort(key=lambda m: (m.role != "ADMIN", m.membership_id))
@@ -289,10 +33,8 @@ async def change_role(
     ctx: Context, organisation_id: str, membership_id: str, role: str, actor: Actor
 ) -> dict[str, Any]:
     command = ChangeRole(membership_id, role, actor)
-    state, _ = await execute(
-        ctx, _stream(organisation_id), Organisation(), evolve, lambda s: decide(s, command)
-    )
-    member = state.membership(membership_id)
+    outcome = await on_organisation(ctx, organisation_id, lambda s: decide(s, command))
+    member = outcome.state.membership(membership_id)
     assert member is not None
     return {"id": membership_id, "user_id": member.user_id, "role": member.role}
 
@@ -301,17 +43,8 @@ async def remove_member(
     ctx: Context, organisation_id: str, membership_id: str, actor: Actor
 ) -> None:
     command = RemoveMember(membership_id, actor)
-    await execute(
-        ctx, _stream(organisation_id), Organisation(), evolve, lambda s: decide(s, command)
-    )
+    await on_organisation(ctx, organisation_id, lambda s: decide(s, command))
 
 
 async def leave(ctx: Context, organisation_id: str, user_id: str) -> None:
-    command = LeaveOrganisation(user_id)
-    await execute(
-        ctx, _stream(organisation_id), Organisation(), evolve, lambda s: decide(s, command)
-    )
-
-
-def as_role(value: str | None) -> Role | None:
-    return cast(Role, value) if value in ROLES else None
+    await on_organisation(ctx, organisation_id, lambda s: decide(s, LeaveOrganisation(user_id)))

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from orga_shared.names import STRICT_RATIO, TOLERANT_RATIO, close_enough, normalise
 from organisation.domain.errors import Conflict
-from organisation.domain.names import STRICT_RATIO, TOLERANT_RATIO, close_enough, normalise
 
 LoginKind = Literal["email", "username", "samlId"]
 

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from orga_shared.names import distance_ratio, strip_diacritics
 from organisation.domain.learners import (
     FileRejected,
     ImportResult,
@@ -21,7 +22,6 @@ from organisation.domain.learners import (
     clean,
     parse_french_date,
 )
-from organisation.domain.names import distance_ratio, strip_diacritics
 
 TEXT_MAX = 255
 FUZZY_MAX_RATIO = 0.25

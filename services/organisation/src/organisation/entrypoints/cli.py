@@ -24,7 +24,7 @@ from orga_shared.cli import serve_main
 from orga_shared.contracts.organisation import Role
 from organisation.application import imports
 from organisation.application.organisations import add_member, create_organisation, describe
-from organisation.bootstrap import build_service
+from organisation.bootstrap import build_lifecycle
 from organisation.config import Settings
 from organisation.demo import DEMO_PUPILS, DEMO_STUDENTS, siecle_xml, sup_csv
 from organisation.domain.errors import Conflict, DomainError, NotFound
@@ -45,11 +45,11 @@ def demo_id(name: str) -> str:
 
 
 async def _create(args: argparse.Namespace) -> dict[str, Any]:
-    service = build_service(Settings(), consumers=False)
-    await service.start()
+    lifecycle = build_lifecycle(Settings(), consumers=False)
+    await lifecycle.start()
     try:
         created = await create_organisation(
-            service.context,
+            lifecycle.context,
             PLATFORM,
             name=args.name,
             type=args.type,
@@ -58,16 +58,18 @@ async def _create(args: argparse.Namespace) -> dict[str, Any]:
             admin_email=args.admin_email,
         )
         if args.admin_user_id:
-            await add_member(service.context, created["id"], PLATFORM, args.admin_user_id, "ADMIN")
+            await add_member(
+                lifecycle.context, created["id"], PLATFORM, args.admin_user_id, "ADMIN"
+            )
         return created
     finally:
-        await service.stop()
+        await lifecycle.stop()
 
 
 async def _seed(args: argparse.Namespace) -> list[dict[str, Any]]:
-    service = build_service(Settings(), consumers=False)
-    await service.start()
-    ctx = service.context
+    lifecycle = build_lifecycle(Settings(), consumers=False)
+    await lifecycle.start()
+    ctx = lifecycle.context
     out = []
     try:
         for name, type_, uai, managing in DEMO_ORGANISATIONS:
@@ -98,7 +100,7 @@ async def _seed(args: argparse.Namespace) -> list[dict[str, Any]]:
                 await imports.import_sup(ctx, org_id, PLATFORM, sup_csv(DEMO_STUDENTS), "ADD")
             out.append(await describe(ctx, org_id))
     finally:
-        await service.stop()
+        await lifecycle.stop()
     return out
 
 

@@ -6,23 +6,23 @@ from fastapi import FastAPI
 
 from orga_shared.http.app import create_app as create_service_app
 from orga_shared.mail import MailSettings
-from organisation.bootstrap import build_service
+from organisation.bootstrap import build_lifecycle
 from organisation.config import Settings
 from organisation.entrypoints.routes import errors, invitations, learners, organisations, team
 
 
 def create_app(settings: Settings | None = None, mail: MailSettings | None = None) -> FastAPI:
     settings = settings or Settings()
-    service = build_service(settings, mail=mail)
+    lifecycle = build_lifecycle(settings, mail=mail)
     app = create_service_app(
         settings,
-        service.runtime,
+        lifecycle.runtime,
         title="Orga organisation",
         description="Organisations, équipes, invitations et élèves",
         routers=[organisations.router, team.router, invitations.router, learners.router],
-        on_startup=[service.on_startup],
+        on_startup=[lifecycle.on_startup],
     )
-    app.state.context = service.context
-    app.state.membership_directory = service.context.views.directory
+    app.state.context = lifecycle.context
+    app.state.membership_directory = lifecycle.directory
     errors.install(app)
     return app

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from orga_shared.http.errors import ApiError
-from organisation.application import team as uc
+from orga_shared.http.errors import ApiError, error_responses
+from organisation.application import invitations as uc
 from organisation.entrypoints.routes.deps import Ctx, MaybeActor
+from organisation.entrypoints.routes.models import AcceptedInvitation, InvitationView
 
 router = APIRouter(prefix="/invitations", tags=["invitations"])
 
@@ -29,25 +28,35 @@ class Acceptance(BaseModel):
     account: NewAccount | None = None
 
 
-@router.get("/{invitation_id}", summary="Lire une invitation (lien reçu par e-mail)")
-async def read(invitation_id: str, ctx: Ctx, code: str = Query(max_length=64)) -> dict[str, Any]:
-    return await uc.read_invitation(ctx, invitation_id, code)
+@router.get(
+    "/{invitation_id}",
+    summary="Lire une invitation (lien reçu par e-mail)",
+    responses=error_responses(404, 409, 410, 422),
+)
+async def read(invitation_id: str, ctx: Ctx, code: str = Query(max_length=64)) -> InvitationView:
+    return InvitationView.model_validate(await uc.read_invitation(ctx, invitation_id, code))
 
 
-@router.post("/{invitation_id}/accept", summary="Accepter une invitation")
+@router.post(
+    "/{invitation_id}/accept",
+    summary="Accepter une invitation",
+    # identity's refusals of a new account (weak password, e-mail taken) pass through
+    responses=error_responses(401, 404, 409, 410, 415, 422, 429, 502, 503),
+)
 async def accept(
     invitation_id: str, body: Acceptance, ctx: Ctx, actor: MaybeActor
-) -> dict[str, Any]:
+) -> AcceptedInvitation:
     """Logged in: the current account joins. Otherwise `account` creates one with identity."""
     if actor is not None and actor.user_id:
-        return await uc.accept_invitation(ctx, invitation_id, body.code, actor.user_id)
+        accepted = await uc.accept_invitation(ctx, invitation_id, body.code, actor.user_id)
+        return AcceptedInvitation.model_validate(accepted)
     if body.account is None:
         raise ApiError(
             401,
-            "unauthenticated",
+            "UNAUTHENTICATED",
             "Connectez-vous ou créez un compte pour accepter l'invitation.",
         )
-    return await uc.accept_with_new_account(
+    accepted = await uc.accept_with_new_account(
         ctx,
         invitation_id,
         body.code,
@@ -55,3 +64,4 @@ async def accept(
         last_name=body.account.last_name,
         password=body.account.password,
     )
+    return AcceptedInvitation.model_validate(accepted)

@@ -16,6 +16,22 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from orga_shared.http.errors import ApiError
 
 MULTIPART_OVERHEAD = 64 * 1024
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+"""The body the import routes read (declared by hand: they stream it under a size cap)."""
 
 
 def too_large(limit: int) -> ApiError:
