@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import compile_path
 
 from orga_shared.eventstore.store import ConcurrencyError
 
@@ -207,11 +207,12 @@ BODY_PARSE_ERROR = "There was an error parsing the body"  # FastAPI's, for undec
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method the path serves (Starlette's 405 names only the first route's)."""
+    """Every method the OpenAPI document gives the request's path (Starlette's 405 names only
+    the first route's, and FastAPI keeps an included router's routes out of `app.routes`)."""
     methods: set[str] = set()
-    for route in request.app.routes:
-        if isinstance(route, APIRoute) and route.matches(request.scope)[0] != Match.NONE:
-            methods |= route.methods
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if compile_path(template)[0].match(request.url.path):
+            methods |= {m.upper() for m in operations}
     return sorted(methods)
 
 
