@@ -6,17 +6,15 @@ from dataclasses import replace
 
 import pytest
 
-from campaign.domain.campaign import (
+from campaign.domain.access import can_delete_all
+from campaign.domain.campaign import Campaign, decide, evolve
+from campaign.domain.commands import (
     Actor,
     ArchiveCampaign,
-    Campaign,
     CreateCampaign,
     DeleteCampaign,
     UnarchiveCampaign,
     UpdateCampaign,
-    can_delete_all,
-    decide,
-    evolve,
 )
 from campaign.domain.rules import CampaignRejected
 from orga_shared.contracts.campaign import CampaignCreated, FrozenTarget, TargetSkill

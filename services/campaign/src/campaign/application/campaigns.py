@@ -13,17 +13,16 @@ from dataclasses import dataclass, replace
 
 from campaign.application.context import Context
 from campaign.domain import codes
-from campaign.domain.campaign import (
+from campaign.domain.access import can_delete_all
+from campaign.domain.campaign import Campaign, decide
+from campaign.domain.commands import (
     Actor,
     ArchiveCampaign,
-    Campaign,
     Command,
     CreateCampaign,
     DeleteCampaign,
     UnarchiveCampaign,
     UpdateCampaign,
-    can_delete_all,
-    decide,
 )
 from campaign.domain.rules import NOT_FOUND, CampaignRejected, Problem
 from orga_shared.contracts.campaign import CampaignType, ExternalIdType

@@ -1,17 +1,26 @@
 """The campaign aggregate: stream `campaign-<id>`, pure `decide` and `evolve`.
 
-Commands carry what the application looked up beforehand (is the owner an active member, is
-the target profile available to the organisation, does it have the multiple-sendings feature,
-the frozen target): `decide` stays pure and checks every rule at once (docs/domain/pix-orga.md
-§1.3, §1.6, §1.8).
+Commands (`commands.py`) carry what the application looked up beforehand (is the owner an
+active member, is the target profile available to the organisation, does it have the
+multiple-sendings feature, the frozen target): `decide` stays pure and checks every rule at
+once (docs/domain/pix-orga.md §1.3, §1.6, §1.8); who may do what is `access.py`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
 
 from campaign.domain import rules
+from campaign.domain.access import can_manage
+from campaign.domain.commands import (
+    Actor,
+    ArchiveCampaign,
+    Command,
+    CreateCampaign,
+    DeleteCampaign,
+    UnarchiveCampaign,
+    UpdateCampaign,
+)
 from campaign.domain.rules import CampaignRejected, Problem
 from orga_shared.contracts.campaign import (
     CampaignArchived,
@@ -20,21 +29,8 @@ from orga_shared.contracts.campaign import (
     CampaignType,
     CampaignUnarchived,
     CampaignUpdated,
-    ExternalIdType,
-    FrozenTarget,
 )
 from orga_shared.events.envelope import DomainEvent
-
-Role = Literal["ADMIN", "MEMBER"]
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who asks: a user, their role in the campaign's organisation (None: not a member)."""
-
-    user_id: str
-    role: Role | None
-    platform_admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,76 +49,6 @@ class Campaign:
     @property
     def exists(self) -> bool:
         return bool(self.campaign_id) and not self.deleted
-
-
-@dataclass(frozen=True)
-class CreateCampaign:
-    campaign_id: str
-    organisation_id: str
-    code: str
-    name: str | None
-    type: CampaignType | None
-    creator: Actor
-    owner_id: str
-    owner_is_member: bool
-    title: str | None = None
-    landing_text: str | None = None
-    external_id_label: str | None = None
-    external_id_type: ExternalIdType | None = None
-    target_profile_id: str | None = None
-    target_profile_available: bool = False
-    target: FrozenTarget | None = None
-    multiple_sendings: bool = False
-    multiple_sendings_feature: bool = False
-
-
-@dataclass(frozen=True)
-class UpdateCampaign:
-    """`None` leaves a field as it is; `clear_*` empties an optional one."""
-
-    actor: Actor
-    name: str | None = None
-    title: str | None = None
-    clear_title: bool = False
-    landing_text: str | None = None
-    clear_landing_text: bool = False
-    owner_id: str | None = None
-    owner_is_member: bool = True
-
-
-@dataclass(frozen=True)
-class ArchiveCampaign:
-    actor: Actor
-
-
-@dataclass(frozen=True)
-class UnarchiveCampaign:
-    actor: Actor
-
-
-@dataclass(frozen=True)
-class DeleteCampaign:
-    """`may_delete` was decided over the whole selection (admin, or owner of all of them)."""
-
-    actor: Actor
-    may_delete: bool
-
-
-Command = CreateCampaign | UpdateCampaign | ArchiveCampaign | UnarchiveCampaign | DeleteCampaign
-
-
-def can_manage(state: Campaign, actor: Actor) -> bool:
-    """Edit, archive, unarchive: an admin of the organisation or the owner (§1.8)."""
-    if actor.platform_admin or actor.role == "ADMIN":
-        return True
-    return actor.role is not None and actor.user_id == state.owner_id
-
-
-def can_delete_all(campaigns: list[Campaign], actor: Actor) -> bool:
-    """Deleting a selection: an admin, or the owner of every selected campaign (§1.8)."""
-    if actor.platform_admin or actor.role == "ADMIN":
-        return True
-    return actor.role is not None and all(c.owner_id == actor.user_id for c in campaigns)
 
 
 def _creation_problems(c: CreateCampaign) -> list[Problem]:
