@@ -3,59 +3,18 @@ so the use cases are tested fast; the MongoDB and Kafka adapters have integratio
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
 
+from campaign.adapters.streams import EventStoreCampaigns
 from campaign.application.catalogue import Catalogue
 from campaign.application.context import Context
 from campaign.application.ports import CampaignRow, ListQuery, OrganisationSettings, Page, Role
 from campaign.domain import landing
-from campaign.domain.campaign import Campaign, evolve
 from orga_shared.content.loader import load_release
 from orga_shared.contracts.campaign import CampaignCreated, CampaignDeleted, CampaignUpdated
 from orga_shared.events.envelope import DomainEvent, Envelope
-from orga_shared.eventstore import Outcome
-from orga_shared.eventstore.store import Commit
 from orga_shared.names import fold
-
-
-@dataclass
-class MemoryStreams:
-    events: dict[str, list[DomainEvent]] = field(default_factory=dict)
-
-    async def load(self, campaign_id: str) -> Campaign:
-        state = Campaign()
-        for event in self.events.get(campaign_id, []):
-            state = evolve(state, event)
-        return state
-
-    async def execute(
-        self, campaign_id: str, decide: Callable[[Campaign], list[DomainEvent]]
-    ) -> Outcome[Campaign]:
-        state = await self.load(campaign_id)
-        new = decide(state)
-        self.events.setdefault(campaign_id, []).extend(new)
-        for event in new:
-            state = evolve(state, event)
-        version = len(self.events[campaign_id]) - len(new)
-        envelopes = tuple(
-            Envelope(
-                event_type=e.event_type,
-                schema_version=e.schema_version,
-                stream_id=f"campaign-{campaign_id}",
-                stream_version=version + i,
-                producer="test",
-                correlation_id="test",
-                occurred_at=datetime(2026, 9, 1, tzinfo=UTC) + timedelta(minutes=version + i),
-                payload=e.model_dump(mode="json"),
-            )
-            for i, e in enumerate(new, start=1)
-        )
-        commit = (
-            Commit("c", f"campaign-{campaign_id}", "t", campaign_id, envelopes) if new else None
-        )
-        return Outcome(state, new, commit)
+from orga_shared.testing.memory_store import MemoryEventStore
 
 
 @dataclass
@@ -161,7 +120,7 @@ class MemoryPeople:
 
 def memory_context() -> Context:
     return Context(
-        streams=MemoryStreams(),
+        streams=EventStoreCampaigns(MemoryEventStore("campaign.events", "campaign")),
         codes=MemoryCodes(),
         memberships=MemoryMemberships(),
         settings=MemorySettings(),

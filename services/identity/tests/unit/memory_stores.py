@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from identity.adapters.users import Users, stream_id
 from identity.application.ports import Profile
 from identity.domain.lockout import Slot, Window
-from identity.domain.user import Command, User, decide, evolve
-from orga_shared.events import DomainEvent
+from orga_shared.testing.memory_store import MemoryEventStore
 
 PERSONAL = ("first_name", "last_name", "email", "username", "birth_date")
 
@@ -27,27 +27,15 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-@dataclass
-class MemoryUsers:
-    streams: dict[str, list[DomainEvent]] = field(default_factory=dict)
+class MemoryUsers(Users):
+    """The real `Users` adapter on the kernel's in-memory event store."""
 
-    async def load(self, user_id: str) -> tuple[User, int]:
-        events = self.streams.get(user_id, [])
-        state = User()
-        for event in events:
-            state = evolve(state, event)
-        return state, len(events)
-
-    async def execute(self, user_id: str, command: Command) -> tuple[User, list[DomainEvent]]:
-        state, _ = await self.load(user_id)
-        events = decide(state, command)
-        self.streams.setdefault(user_id, []).extend(events)
-        for event in events:
-            state = evolve(state, event)
-        return state, events
+    def __init__(self) -> None:
+        self.memory = MemoryEventStore("identity.events", "identity")
+        super().__init__(self.memory)
 
     def types(self, user_id: str) -> list[str]:
-        return [type(e).__name__ for e in self.streams.get(user_id, [])]
+        return [type(e).__name__ for _, e in self.memory.streams.get(stream_id(user_id), [])]
 
 
 @dataclass

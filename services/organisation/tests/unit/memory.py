@@ -7,8 +7,7 @@ exactly as in production minus the I/O. The real adapters are covered by the int
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -16,7 +15,7 @@ from typing import Any, TypeVar
 from orga_shared.clock import utcnow
 from orga_shared.contracts.organisation import Role
 from orga_shared.events.envelope import DomainEvent, Envelope
-from orga_shared.eventstore.store import Commit, ConcurrencyError
+from orga_shared.testing.memory_store import MemoryEventStore as KernelMemoryEventStore
 from organisation.adapters.files import FileReaders
 from organisation.adapters.invitations import draft
 from organisation.adapters.views import LocalViews
@@ -31,52 +30,9 @@ S = TypeVar("S")
 Doc = dict[str, Any]
 
 
-class MemoryEventStore:
+class MemoryEventStore(KernelMemoryEventStore):
     def __init__(self) -> None:
-        self.streams: dict[str, list[tuple[Envelope, DomainEvent]]] = {}
-        self.conflicts_to_raise = 0
-        """Make the next appends fail as if another writer had appended first."""
-
-    async def fold(
-        self, stream_id: str, initial: S, evolve: Callable[[S, DomainEvent], S]
-    ) -> tuple[S, int]:
-        state = initial
-        recorded = self.streams.get(stream_id, [])
-        for _, event in recorded:
-            state = evolve(state, event)
-        return state, len(recorded)
-
-    async def append(
-        self,
-        stream_id: str,
-        expected_version: int,
-        events: Sequence[DomainEvent],
-        *,
-        key: str | None = None,
-    ) -> Commit:
-        recorded = self.streams.setdefault(stream_id, [])
-        if self.conflicts_to_raise or len(recorded) != expected_version:
-            self.conflicts_to_raise = max(0, self.conflicts_to_raise - 1)
-            raise ConcurrencyError(stream_id, expected_version)
-        envelopes = tuple(
-            Envelope(
-                event_type=e.event_type,
-                schema_version=e.schema_version,
-                stream_id=stream_id,
-                stream_version=expected_version + i,
-                producer="organisation",
-                correlation_id="test",
-                payload=e.model_dump(mode="json"),
-            )
-            for i, e in enumerate(events, start=1)
-        )
-        recorded.extend(zip(envelopes, events, strict=True))
-        return Commit(
-            str(uuid.uuid4()), stream_id, "organisation.events", key or stream_id, envelopes
-        )
-
-    def events(self) -> list[DomainEvent]:
-        return [event for recorded in self.streams.values() for _, event in recorded]
+        super().__init__(topic="organisation.events", producer="organisation")
 
 
 class MemoryMemberships:

@@ -4,17 +4,21 @@ from orga_shared.eventstore.execute import Outcome, execute
 from orga_shared.eventstore.store import (
     Commit,
     ConcurrencyError,
+    EventLog,
     EventStore,
     RecordedEvent,
     StreamCorrupted,
+    new_commit,
 )
 
 __all__ = [
     "Commit",
     "ConcurrencyError",
+    "EventLog",
     "EventStore",
     "Outcome",
     "RecordedEvent",
     "StreamCorrupted",
     "execute",
+    "new_commit",
 ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from orga_shared.events.envelope import DomainEvent
-from orga_shared.eventstore.store import Commit, ConcurrencyError, EventStore
+from orga_shared.eventstore.store import Commit, ConcurrencyError, EventLog
 
 S = TypeVar("S")
 ATTEMPTS = 4
@@ -28,7 +28,7 @@ class Outcome(Generic[S]):
 
 
 async def execute(
-    store: EventStore,
+    store: EventLog,
     stream_id: str,
     initial: S,
     evolve: Callable[[S, DomainEvent], S],

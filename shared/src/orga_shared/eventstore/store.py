@@ -70,6 +70,56 @@ class Commit:
         )
 
 
+def new_commit(
+    stream_id: str,
+    expected_version: int,
+    events: Sequence[DomainEvent],
+    *,
+    topic: str,
+    producer: str,
+    key: str | None = None,
+) -> Commit:
+    """The commit `events` make after `expected_version`: their envelopes, with the request's
+    correlation and causation ids (every store, real or in memory, builds it here)."""
+    if not events:
+        raise ValueError("a commit holds at least one event")
+    correlation_id = current_correlation_id()
+    causation_id = current_causation_id()
+    now = datetime.now(UTC)
+    envelopes = tuple(
+        Envelope(
+            event_type=e.event_type,
+            schema_version=e.schema_version,
+            stream_id=stream_id,
+            stream_version=expected_version + i,
+            occurred_at=now,
+            producer=producer,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            payload=e.model_dump(mode="json"),
+        )
+        for i, e in enumerate(events, start=1)
+    )
+    return Commit(str(uuid.uuid4()), stream_id, topic, key or stream_id, envelopes)
+
+
+class EventLog(Protocol):
+    """What a command needs of an event store: fold a stream, append a commit after a version."""
+
+    async def fold(
+        self, stream_id: str, initial: S, evolve: Callable[[S, DomainEvent], S]
+    ) -> tuple[S, int]: ...
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[DomainEvent],
+        *,
+        key: str | None = None,
+    ) -> Commit: ...
+
+
 class CommitPublisher(Protocol):
     async def publish(self, commit: Commit) -> None: ...
 
@@ -111,32 +161,11 @@ class EventStore:
 
         A failed publish is logged, not raised: the commit is durable and the relay sends it.
         """
-        if not events:
-            raise ValueError("a commit holds at least one event")
-        correlation_id = current_correlation_id()
-        causation_id = current_causation_id()
-        now = datetime.now(UTC)
-        envelopes = tuple(
-            Envelope(
-                event_type=e.event_type,
-                schema_version=e.schema_version,
-                stream_id=stream_id,
-                stream_version=expected_version + i,
-                occurred_at=now,
-                producer=self.producer,
-                correlation_id=correlation_id,
-                causation_id=causation_id,
-                payload=e.model_dump(mode="json"),
-            )
-            for i, e in enumerate(events, start=1)
+        commit = new_commit(
+            stream_id, expected_version, events, topic=self.topic, producer=self.producer, key=key
         )
-        commit = Commit(
-            commit_id=str(uuid.uuid4()),
-            stream_id=stream_id,
-            topic=self.topic,
-            key=key or stream_id,
-            envelopes=envelopes,
-        )
+        envelopes = commit.envelopes
+        now = envelopes[0].occurred_at
         doc = {
             "_id": commit.commit_id,
             "stream_id": stream_id,

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from campaign.domain.campaign import Campaign, evolve
 from orga_shared.contracts.campaign import campaign_stream
 from orga_shared.events.envelope import DomainEvent
-from orga_shared.eventstore import EventStore, Outcome, execute
+from orga_shared.eventstore import EventLog, Outcome, execute
 
 
 class EventStoreCampaigns:
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventLog) -> None:
         self.store = store
 
     async def load(self, campaign_id: str) -> Campaign:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from identity.domain.user import Command, User, decide, evolve
 from orga_shared.events import DomainEvent
-from orga_shared.eventstore import EventStore, execute
+from orga_shared.eventstore import EventLog, execute
 
 
 def stream_id(user_id: str) -> str:
@@ -12,7 +12,7 @@ def stream_id(user_id: str) -> str:
 
 
 class Users:
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventLog) -> None:
         self.store = store
 
     async def load(self, user_id: str) -> tuple[User, int]:
