@@ -116,8 +116,11 @@ def _french(error: dict[str, Any]) -> str:
     template = messages.get(kind)
     if template is None:
         return "Valeur invalide."
+    values = {k: echo(v) for k, v in ctx.items()}
+    if "expected" in values:  # pydantic writes "'A', 'B' or 'C'"
+        values["expected"] = values["expected"].replace(" or ", " ou ")
     try:
-        return template.format(**{k: echo(v) for k, v in ctx.items()})
+        return template.format(**values)
     except (KeyError, IndexError):
         return "Valeur invalide."
 
