@@ -53,10 +53,19 @@ async def _admit(ctx: Context, user_id: str) -> Admission:
             ctx.stats.refused_locked += 1
             raise AccountLocked(until, now)
         slots = await ctx.throttle.slots(user_id, window.number)
+        superseded = False
         while (slot := free_slot(slots, ctx.lock_policy)) is not None:
             if await ctx.throttle.take(user_id, window.number, slot, now):
-                return Admission(window, slot)
+                # Opening the next window deletes this one's slots, so a slot taken after
+                # that looks free: it counts only while its window is still the current one.
+                if (await ctx.throttle.current(user_id)).number == window.number:
+                    return Admission(window, slot)
+                await ctx.throttle.free(user_id, window.number, slot)
+                superseded = True
+                break
             slots = await ctx.throttle.slots(user_id, window.number)
+        if superseded:
+            continue
         await _lock_if_full(ctx, user_id, window)
         if counted_failures(slots, now, ctx.lock_policy) < len(slots):
             ctx.stats.refused_locked += 1
