@@ -7,6 +7,7 @@
 #   0002 equality and $in on top-level fields pushed down to SQLite, index-served
 #   0003 update/findAndModify/delete atomic per collection; each update statement closes its query
 #   0004 an update's modified documents written in batches, one SQLite transaction each
+#   0005 $group with several accumulators and $unwind give MongoDB's answers
 set -euo pipefail
 src="$1"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

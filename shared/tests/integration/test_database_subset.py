@@ -123,6 +123,24 @@ async def test_find_options_count_distinct_and_aggregate(coll: Coll) -> None:
         await coll.aggregate([{"$group": {"_id": None, "count": {"$count": {}}}}])
     ).to_list()
     assert counts == [{"_id": None, "count": 3}]
+    per_tag = await (
+        await coll.aggregate(
+            [
+                {"$unwind": "$tags"},
+                {"$group": {"_id": "$tags", "total": {"$sum": "$n"}, "count": {"$count": {}}}},
+                {"$sort": {"_id": 1}},
+            ]
+        )
+    ).to_list()
+    assert per_tag == [{"_id": "x", "total": 1, "count": 1}, {"_id": "y", "total": 3, "count": 2}]
+
+
+async def test_unwind_keeps_the_other_fields(coll: Coll) -> None:
+    unwound = await (await coll.aggregate([{"$match": {"_id": 1}}, {"$unwind": "$tags"}])).to_list()
+    assert unwound == [
+        {"_id": 1, "name": "a", "n": 1, "tags": "x", "sub": {"k": 1}},
+        {"_id": 1, "name": "a", "n": 1, "tags": "y", "sub": {"k": 1}},
+    ]
 
 
 async def test_bulk_write_and_find_one_and_family(coll: Coll) -> None:
