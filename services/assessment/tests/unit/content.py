@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from assessment.domain.knowledge import KnowledgeElement, current_knowledge, knowledge_for_answer
@@ -58,6 +59,18 @@ WORKED_EXAMPLE = index(*ladder("@url", range(2, 4)), *ladder("@web", range(1, 6)
 """§4.7: tube @url levels 2-3 (easy) and tube @web levels 1-5."""
 
 
+@dataclass(frozen=True)
+class Run:
+    """A whole simulated assessment: each pick with the state it was chosen from, the end."""
+
+    picks: list[NextChallenge]
+    before: list[dict[str, KnowledgeElement]]
+    final: dict[str, KnowledgeElement]
+
+
+START = datetime(2026, 1, 10, tzinfo=UTC)
+
+
 def simulate(
     target: TargetIndex,
     answers: Callable[[str], bool],
@@ -65,26 +78,29 @@ def simulate(
     seed: str = "assessment-1",
     known: Iterable[KnowledgeElement] = (),
     limit: int = 1000,
-) -> tuple[list[NextChallenge], dict[str, KnowledgeElement]]:
-    """Run a whole assessment: `answers(skill_id)` says whether the learner answers it right."""
-    start = datetime(2026, 1, 10, tzinfo=UTC)
+) -> Run:
+    """Run a whole assessment of at most `limit` questions; `answers(skill_id)`: right or not."""
     elements = list(known)
     asked: list[AskedChallenge] = []
-    picks: list[NextChallenge] = []
+    run = Run([], [], {})
     mine: set[str] = set()
-    for n in range(limit):
-        state = current_knowledge(elements, started_at=start)
+    for n in range(limit + 1):
+        state = current_knowledge(elements, started_at=START)
         decision = next_challenge(target, state, asked, seed)
         if isinstance(decision, AssessmentEnded):
-            return picks, state
-        picks.append(decision)
+            run.final.update(state)
+            return run
+        if n == limit:
+            break
+        run.picks.append(decision)
+        run.before.append(state)
         asked.append(AskedChallenge(decision.challenge.id, decision.challenge.is_timed))
         new = knowledge_for_answer(
             target,
             decision.skill_id,
             answers(decision.skill_id),
             already_assessed=mine,
-            at=start + timedelta(minutes=n + 1),
+            at=START + timedelta(minutes=n + 1),
             answer_id=f"answer-{n}",
             assessment_id=seed,
         )

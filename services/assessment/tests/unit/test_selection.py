@@ -41,8 +41,9 @@ def test_predicted_levels_of_the_reference_table(
 
 def test_the_worked_example_of_section_4_7() -> None:
     right = {"@url2", "@web3"}
-    picks, state = simulate(WORKED_EXAMPLE, lambda sid: sid in right)
-    assert [(p.skill_id, p.estimated_level) for p in picks] == [
+    run = simulate(WORKED_EXAMPLE, lambda sid: sid in right)
+    state = run.final
+    assert [(p.skill_id, p.estimated_level) for p in run.picks] == [
         ("@url2", 2.0),
         ("@url3", 4.5),
         ("@web3", 2.5),
