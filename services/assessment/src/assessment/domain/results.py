@@ -13,11 +13,12 @@ from orga_shared.contracts.campaign import (
     FrozenBadge,
     FrozenBadgeCriterion,
     FrozenStage,
+    FrozenTarget,
     TargetSkill,
 )
 
 from .knowledge import KnowledgeElement
-from .scoring import validated_count
+from .scoring import mastery_percentage, mastery_rate, validated_count
 
 
 def _display_order(stages: Sequence[FrozenStage]) -> list[FrozenStage]:
@@ -104,3 +105,30 @@ def obtained_badges(
 ) -> list[str]:
     """The keys of the badges won, in the target's order."""
     return [b.key for b in badges if badge_result(b, skills, knowledge).obtained]
+
+
+@dataclass(frozen=True)
+class ParticipationResult:
+    """What completion stores (§5.4, §7.2, §7.3): mastery, the stage reached, the badges won."""
+
+    validated_skills: int
+    mastery_rate: float
+    mastery_percentage: int
+    stage: FrozenStage | None
+    badges: tuple[BadgeResult, ...]
+
+
+def participation_result(
+    target: FrozenTarget, knowledge: Mapping[str, KnowledgeElement]
+) -> ParticipationResult:
+    """Evaluate a participation against its campaign's frozen target (latest KEs in)."""
+    skills = [s.skill_id for s in target.skills]
+    validated = validated_count(skills, knowledge)
+    percent = mastery_percentage(skills, knowledge)
+    return ParticipationResult(
+        validated_skills=validated,
+        mastery_rate=mastery_rate(skills, knowledge),
+        mastery_percentage=percent,
+        stage=reached_stage(target.stages, validated, percent),
+        badges=tuple(badge_result(b, target.skills, knowledge) for b in target.badges),
+    )
