@@ -11,9 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from .knowledge import KnowledgeElement
+from .knowledge import MINIMUM_DELAY_IN_DAYS_BEFORE_RETRYING, KnowledgeElement
 
-MINIMUM_DELAY_IN_DAYS_BEFORE_RETRYING = 4
 MINIMUM_DELAY_IN_DAYS_BEFORE_IMPROVING = 4
 MINIMUM_DELAY_IN_DAYS_FOR_RESET = 7
 MAX_MASTERY_RATE = 1.0
