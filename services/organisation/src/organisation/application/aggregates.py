@@ -23,7 +23,7 @@ async def run(
     evolve: Callable[[S, DomainEvent], S],
     decide: Callable[[S], list[DomainEvent]],
 ) -> Outcome[S]:
-    outcome = await execute(ctx.store, stream_id, initial, evolve, decide)  # type: ignore[arg-type]
+    outcome = await execute(ctx.store, stream_id, initial, evolve, decide)
     if outcome.commit is not None:
         await ctx.views.apply_all(list(zip(outcome.commit.envelopes, outcome.events, strict=True)))
     return outcome

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from orga_shared.clock import utcnow
+from orga_shared.eventstore import EventLog
 from organisation.application.ports import (
     AccountKinds,
     Accounts,
     Directory,
-    EventLog,
     Files,
     ImportLocks,
     InvitationMail,

@@ -12,9 +12,8 @@ import secrets
 import string
 import uuid
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from orga_shared.contracts.organisation import Role
 from orga_shared.observability import current_correlation_id
 from organisation.application.aggregates import on_organisation, organisation
 from organisation.application.context import Context
@@ -63,9 +62,7 @@ async def send_invitations(
         invitation_id, code = str(uuid.uuid4()), new_code()
         await ctx.invitations.add_draft(invitation_id, organisation_id, email, code, now)
         planned.append((InvitationToSend(invitation_id, False), email, code))
-    command = SendInvitations(
-        [p[0] for p in planned], cast(Role | None, role), actor, now, _ttl(ctx)
-    )
+    command = SendInvitations([p[0] for p in planned], role, actor, now, _ttl(ctx))
     outcome = await on_organisation(ctx, organisation_id, lambda s: decide(s, command))
     results = []
     for (item, email, code), event in zip(planned, outcome.events, strict=True):

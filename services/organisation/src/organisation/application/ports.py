@@ -7,36 +7,18 @@ with the stored field names, as both sides read them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
 from orga_shared.contracts.organisation import Role
 from orga_shared.events.envelope import DomainEvent, Envelope
-from orga_shared.eventstore.store import Commit
 from organisation.domain.learners import LearnerRecord
 from organisation.domain.reconciliation import AccountHint
 from organisation.domain.siecle import SiecleFile
 
 S = TypeVar("S")
 Doc = dict[str, Any]
-
-
-class EventLog(Protocol):
-    """The event store (`orga_shared.eventstore.EventStore`)."""
-
-    async def fold(
-        self, stream_id: str, initial: S, evolve: Callable[[S, DomainEvent], S]
-    ) -> tuple[S, int]: ...
-
-    async def append(
-        self,
-        stream_id: str,
-        expected_version: int,
-        events: Sequence[DomainEvent],
-        *,
-        key: str | None = None,
-    ) -> Commit: ...
 
 
 class Views(Protocol):
