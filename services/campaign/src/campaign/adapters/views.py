@@ -13,6 +13,7 @@ changes nothing (docs/database.md: version-guarded upserts).
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
@@ -34,11 +35,7 @@ from orga_shared.events.envelope import DomainEvent, Envelope
 from orga_shared.names import fold
 
 Doc = dict[str, Any]
-ROW_FIELDS = (
-    "campaign_id organisation_id code name type owner_id created_at archived_at title "
-    "target_profile_id target_profile_name multiple_sendings external_id_label external_id_type "
-    "landing_text landing_html"
-).split()
+ROW_FIELDS = tuple(f.name for f in fields(CampaignRow))
 
 
 def _row(doc: Doc) -> CampaignRow:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from campaign.application.campaigns import actor_in
 from campaign.application.context import Context
@@ -58,19 +58,15 @@ async def list_page(
 ) -> Listed:
     """ "Mes campagnes" (`mine`) or all; the owner-name filter is the name search of §7.6."""
     if mine:
-        query = ListQuery(**{**query.__dict__, "owner_id": principal.user_id})
+        query = replace(query, owner_id=principal.user_id)
     if owner_name and owner_name.strip():
         candidates = await people(ctx, await ctx.views.owners(query.organisation_id))
-        query = ListQuery(
-            **{
-                **query.__dict__,
-                "owner_ids": tuple(
-                    uid
-                    for uid, p in candidates.items()
-                    if matches_search(owner_name, p.first_name, p.last_name)
-                ),
-            }
+        owners = tuple(
+            uid
+            for uid, p in candidates.items()
+            if matches_search(owner_name, p.first_name, p.last_name)
         )
+        query = replace(query, owner_ids=owners)
     page = await ctx.views.page(query)
     return Listed(page, await people(ctx, [r.owner_id for r in page.rows]))
 

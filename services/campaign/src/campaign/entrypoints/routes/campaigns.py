@@ -174,15 +174,14 @@ async def update_campaign(
 ) -> CampaignOut:
     sent = body.model_fields_set
     changes = Changes(
-        name=body.name if "name" in sent else None,
+        # a name sent as null is an empty name (refused), not "unchanged"
+        name=(body.name or "") if "name" in sent else None,
         title=body.title,
         clear_title="title" in sent and body.title is None,
         landing_text=body.landing_text,
         clear_landing_text="landing_text" in sent and body.landing_text is None,
         owner_id=body.owner_id,
     )
-    if "name" in sent and body.name is None:
-        changes = Changes(**{**changes.__dict__, "name": ""})
     await use.update(ctx, principal, campaign_id, changes)
     return await _read(ctx, principal, campaign_id)
 
