@@ -214,31 +214,11 @@ INITIAL = ParticipantState()
 
 
 def _ke(k: SealedKnowledge) -> KnowledgeElement:
-    return KnowledgeElement(
-        skill_id=k.skill_id,
-        tube=k.tube,
-        competence=k.competence,
-        status=k.status,
-        source=k.source,
-        earned_pix=k.earned_pix,
-        created_at=k.created_at,
-        answer_id=k.answer_id,
-        assessment_id=k.assessment_id,
-    )
+    return KnowledgeElement(**dict(k))
 
 
 def sealed(ke: KnowledgeElement) -> SealedKnowledge:
-    return SealedKnowledge(
-        skill_id=ke.skill_id,
-        tube=ke.tube,
-        competence=ke.competence,
-        status=ke.status,
-        source=ke.source,
-        earned_pix=ke.earned_pix,
-        created_at=ke.created_at,
-        answer_id=ke.answer_id,
-        assessment_id=ke.assessment_id,
-    )
+    return SealedKnowledge.model_validate(ke, from_attributes=True)
 
 
 def evolve(state: ParticipantState, event: DomainEvent) -> ParticipantState:
