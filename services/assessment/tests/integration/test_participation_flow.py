@@ -284,3 +284,41 @@ async def test_one_answer_is_one_read_and_two_writes(stack) -> None:
             ("insert", "commits"),
             ("update", "participants"),
         ], commands
+
+
+async def test_a_snapshot_left_behind_by_a_crash_is_caught_up(stack) -> None:
+    """The commit is written, the snapshot is not (a crash between the two): reads and the next
+    answer fold the missing commit from its `_id` and repair the snapshot (docs/adr/0015)."""
+    await stack.organisation("org-crash")
+    campaign = await stack.campaign("org-crash")
+    joined = (
+        await stack.client.post(
+            "/participations", json={"code": campaign["code"]}, headers=stack.as_user("cr")
+        )
+    ).json()
+    snapshots = stack.db()["participants"]
+    before = snapshots.find_one({"campaign_id": campaign["id"]})
+    key = str(uuid.uuid4())
+    body = {"challenge_id": joined["challenge"]["id"], "value": right(joined["challenge"]["id"])}
+    answered = (await post_answer(stack, "cr", campaign["id"], body, key)).json()
+    snapshots.replace_one({"_id": before["_id"]}, before)  # the crash: snapshot still at join
+
+    mine = (
+        await stack.client.get(
+            f"/campaigns/{campaign['id']}/participation", headers=stack.as_user("cr")
+        )
+    ).json()
+    assert mine["answer_count"] == 1 and mine["challenge"] == answered["challenge"]
+    assert snapshots.find_one({"_id": before["_id"]})["version"] > before["version"]
+
+    snapshots.replace_one({"_id": before["_id"]}, before)
+    replay = await post_answer(stack, "cr", campaign["id"], body, key)
+    assert replay.status_code == 200 and replay.json()["replayed"] is True
+
+    snapshots.replace_one({"_id": before["_id"]}, before)
+    nxt = answered["challenge"]
+    second = await post_answer(
+        stack, "cr", campaign["id"], {"challenge_id": nxt["id"], "value": right(nxt["id"])}
+    )
+    assert second.status_code == 201, second.text
+    assert second.json()["answer_number"] == 2
