@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pymongo import monitoring
 
+from assessment.adapters.store import snapshot_state
 from assessment.domain.answers import expected_answers
 from orga_shared.content.loader import load_release
 
@@ -232,7 +233,7 @@ async def test_retry_after_four_days_asks_only_what_was_failed(stack) -> None:
     assert listed["attempt"] == 2 and listed["status"] == "TO_SHARE"
     db = stack.db()
     snap = db["participants"].find_one({"campaign_id": campaign["id"]})
-    assert snap["state"]["attempts"][0]["improved"] is True
+    assert snapshot_state(snap).attempts[0].improved is True
 
 
 class Commands(monitoring.CommandListener):

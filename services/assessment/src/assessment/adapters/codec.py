@@ -7,6 +7,8 @@ answers small documents (the local database refuses arrays inside arrays).
 
 from __future__ import annotations
 
+import json
+import zlib
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, cast
@@ -15,6 +17,17 @@ from assessment.domain.knowledge import KnowledgeElement
 from assessment.domain.participant import Answer, Asked, Attempt, ParticipantState
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def pack(value: Any) -> bytes:
+    """A document as one compressed value: the local database converts every nested field on
+    each read and write (a 50 kB snapshot cost ~100 ms a read+replace as fields, ~8 ms packed),
+    and MongoDB moves a third of the bytes."""
+    return zlib.compress(json.dumps(value, separators=(",", ":")).encode(), 1)
+
+
+def unpack(raw: bytes) -> Any:
+    return json.loads(zlib.decompress(raw))
 
 
 def _us(at: datetime | None) -> int | None:
