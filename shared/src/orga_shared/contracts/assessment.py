@@ -60,6 +60,12 @@ class AnswerRecorded(_Participation):
     event_type = "AnswerRecorded"
 
     answer_number: int = Field(ge=1)
+    progression: float = Field(
+        ge=0,
+        le=1,
+        description="Share of the target skills already tested (right or wrong alike: Orga "
+        "shows it for participations in progress, pix-orga.md §4.2 `% de progression`).",
+    )
 
 
 @EVENTS.register
@@ -76,6 +82,8 @@ class ImprovementStarted(_Participation):
     """ "Je retente" before sending: back to STARTED, old failures asked again (§6.5)."""
 
     event_type = "ImprovementStarted"
+
+    previous_status: ParticipationStatus
 
 
 class SkillResult(BaseModel):
@@ -155,6 +163,7 @@ class ParticipationDeleted(_Participation):
     event_type = "ParticipationDeleted"
 
     deleted_by: str
+    status: ParticipationStatus = Field(description="The status of the participation deleted")
 
 
 @EVENTS.register

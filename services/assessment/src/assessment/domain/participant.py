@@ -47,6 +47,7 @@ from .scoring import (
     MINIMUM_COMPETENCE_LEVEL_FOR_CERTIFIABILITY,
     competence_scores,
     is_certifiable,
+    progression,
     total_pix,
 )
 from .sealed import AnswerEvaluated, AssessmentOpened, ChallengeAsked, SealedKnowledge
@@ -579,14 +580,16 @@ def decide_answer(
         knowledge=tuple(sealed(ke) for ke in elements),
         details=dict(command.result.details),
     )
+    after = evolve(state, evaluated)
+    tested = after.current.engine_knowledge() if after.current else {}
     recorded = AnswerRecorded(
         participation_id=attempt.participation_id,
         campaign_id=state.campaign_id,
         organisation_id=state.organisation_id,
         user_id=state.user_id,
         answer_number=len(attempt.answers) + 1,
+        progression=round(progression(list(index.skills), tested, completed=False), 3),
     )
-    after = evolve(state, evaluated)
     return [evaluated, recorded, *ask_next(after, index)]
 
 
@@ -615,6 +618,7 @@ def decide_improve(state: ParticipantState, now: datetime) -> list[DomainEvent]:
             campaign_id=state.campaign_id,
             organisation_id=state.organisation_id,
             user_id=state.user_id,
+            previous_status=attempt.status,
         ),
         AssessmentOpened(
             participation_id=attempt.participation_id,
@@ -777,6 +781,7 @@ def decide_delete(state: ParticipantState, deleted_by: str) -> list[DomainEvent]
             organisation_id=state.organisation_id,
             user_id=state.user_id,
             deleted_by=deleted_by,
+            status=attempt.status,
         )
     ]
 
