@@ -21,8 +21,8 @@ from assessment.domain.participant import (
     decide_share,
     fold,
 )
-from assessment.domain.results import acquired_stages
 from assessment.domain.sealed import AssessmentOpened, ChallengeAsked
+from orga_shared.content.stages import acquired_stages
 from orga_shared.contracts.assessment import (
     ImprovementStarted,
     ParticipationDeleted,

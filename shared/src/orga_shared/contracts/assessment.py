@@ -186,6 +186,7 @@ class ParticipantIds(BaseModel):
     participation_id: str
     campaign_id: str
     participant_external_id: str
+    version: int = Field(ge=1, description="Newer values of a participation have higher ones")
     updated_at: datetime
 
 

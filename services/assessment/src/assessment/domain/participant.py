@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Literal
 
+from orga_shared.content.stages import acquired_stages
 from orga_shared.contracts.assessment import (
     AnswerRecorded,
     AssessmentCompleted,
@@ -40,7 +41,7 @@ from orga_shared.events.envelope import DomainEvent
 from .answers import AnswerResult
 from .checkpoint import is_checkpoint_due
 from .knowledge import KnowledgeElement, knowledge_for_answer, known_for_assessment
-from .results import acquired_stages, participation_result
+from .results import participation_result
 from .retry import MINIMUM_DELAY_IN_DAYS_BEFORE_IMPROVING, can_retry, seconds_before_retrying
 from .scoring import (
     MAX_REACHABLE_LEVEL,
