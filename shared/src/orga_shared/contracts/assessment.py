@@ -27,7 +27,9 @@ ParticipationStatus = Literal["STARTED", "TO_SHARE", "SHARED"]
 SkillStatus = Literal["validated", "invalidated", "untested"]
 
 
-class _Participation(DomainEvent):
+class ParticipationEvent(DomainEvent):
+    """The ids every event of a participant stream carries."""
+
     participation_id: str
     campaign_id: str
     organisation_id: str
@@ -35,7 +37,7 @@ class _Participation(DomainEvent):
 
 
 @EVENTS.register
-class ParticipationStarted(_Participation):
+class ParticipationStarted(ParticipationEvent):
     """A learner joined (ASSESSMENT: STARTED; PROFILES_COLLECTION: TO_SHARE at once).
 
     `replaces` is the earlier participation a retry marks improved (pix-orga.md §2.5 "Then").
@@ -54,7 +56,7 @@ class ParticipationStarted(_Participation):
 
 
 @EVENTS.register
-class AnswerRecorded(_Participation):
+class AnswerRecorded(ParticipationEvent):
     """One more answer (its number in the participation); nothing about whether it was right."""
 
     event_type = "AnswerRecorded"
@@ -69,7 +71,7 @@ class AnswerRecorded(_Participation):
 
 
 @EVENTS.register
-class AssessmentCompleted(_Participation):
+class AssessmentCompleted(ParticipationEvent):
     """The engine had nothing left to ask: the participation waits to be sent (TO_SHARE)."""
 
     event_type = "AssessmentCompleted"
@@ -78,7 +80,7 @@ class AssessmentCompleted(_Participation):
 
 
 @EVENTS.register
-class ImprovementStarted(_Participation):
+class ImprovementStarted(ParticipationEvent):
     """ "Je retente" before sending: back to STARTED, old failures asked again (§6.5)."""
 
     event_type = "ImprovementStarted"
@@ -116,7 +118,7 @@ class SharedStage(BaseModel):
 
 
 @EVENTS.register
-class ResultsShared(_Participation):
+class ResultsShared(ParticipationEvent):
     """The frozen results of an ASSESSMENT participation, as the learner sent them (§2.4)."""
 
     event_type = "ResultsShared"
@@ -142,7 +144,7 @@ class CompetenceLevel(BaseModel):
 
 
 @EVENTS.register
-class ProfileShared(_Participation):
+class ProfileShared(ParticipationEvent):
     """A PROFILES_COLLECTION participation sent: the Pix profile as of `shared_at` (§5)."""
 
     event_type = "ProfileShared"
@@ -156,7 +158,7 @@ class ProfileShared(_Participation):
 
 
 @EVENTS.register
-class ParticipationDeleted(_Participation):
+class ParticipationDeleted(ParticipationEvent):
     """A teacher deleted the learner's participations in a campaign (§2.9); `deleted_by` is a
     user id."""
 
@@ -201,6 +203,7 @@ __all__ = [
     "ImprovementStarted",
     "ParticipantIds",
     "ParticipationDeleted",
+    "ParticipationEvent",
     "ParticipationStarted",
     "ParticipationStatus",
     "ProfileShared",
