@@ -162,7 +162,8 @@ class Dashboards:
         }
 
     async def participations(self, campaign_id: str) -> list[Doc]:
-        found = self.gen.col("participations").find({"campaign_id": campaign_id})
+        """The campaign's participations as the lists need them (`roster`: no details)."""
+        found = self.gen.col("roster").find({"campaign_id": campaign_id})
         return [d async for d in found if not d.get("deleted")]
 
     async def participants(
@@ -396,7 +397,7 @@ class Dashboards:
         who = (await self.people.of([p]))[p["_id"]]
         siblings = [
             {"participation_id": s["_id"], "attempt": s["attempt"], "shared_at": s.get("shared_at")}
-            async for s in self.gen.col("participations").find({"stream": p["stream"]})
+            async for s in self.gen.col("roster").find({"stream": p["stream"]})
             if not s.get("deleted")
         ]
         shared = p["status"] == "SHARED"
@@ -458,7 +459,7 @@ class Dashboards:
     # --- organisation: learners and places (§7.5, §8) -----------------------------------------
 
     async def learners(self, organisation_id: str) -> list[Doc]:
-        found = self.gen.col("participations").find({"organisation_id": organisation_id})
+        found = self.gen.col("roster").find({"organisation_id": organisation_id})
         by_learner: dict[str, list[Doc]] = defaultdict(list)
         async for p in found:
             if p.get("learner_id") and not p.get("deleted"):

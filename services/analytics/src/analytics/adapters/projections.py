@@ -7,6 +7,7 @@ Collections of a generation (`Generation.col`):
 - `participations`: one document per participation (status, dates, progression, improved /
   deleted, and once shared the frozen results of `ResultsShared` / `ProfileShared`), guarded by
   the participant stream's version.
+- `roster`: the same participations without their details (what the lists read).
 - `participants`: one per participant stream (a learner in a campaign): its *contribution* to the
   campaign's counters (current status, start and send days, latest shared result) and the stream
   version applied last.
@@ -213,6 +214,35 @@ def shared_result(event: ResultsShared) -> Doc:
     }
 
 
+ROSTER_FIELDS = frozenset(
+    {
+        "campaign_id",
+        "organisation_id",
+        "stream",
+        "user_id",
+        "learner_id",
+        "campaign_type",
+        "attempt",
+        "status",
+        "created_at",
+        "shared_at",
+        "improved",
+        "deleted",
+        "completed",
+        "mastery_rate",
+        "pix_score",
+        "is_certifiable",
+        "certifiable_competences",
+        "badges",
+        "stage_reached",
+        "stage_total",
+    }
+)
+"""What the lists read (participants, results per learner, learners, places): the
+participation without its per-skill, per-competence and per-topic details, so a list of a
+20,000-participation campaign reads small documents."""
+
+
 class ParticipationsProjection:
     event_types = frozenset(
         {
@@ -233,6 +263,9 @@ class ParticipationsProjection:
         await participations.create_index(
             [("organisation_id", ASCENDING), ("learner_id", ASCENDING)], name="by_learner"
         )
+        roster = gen.col("roster")
+        await roster.create_index([("campaign_id", ASCENDING)], name="by_campaign")
+        await roster.create_index([("organisation_id", ASCENDING)], name="by_organisation")
         await gen.col("counters").create_index([("campaign_id", ASCENDING)], name="by_campaign")
         await gen.col("days").create_index([("campaign_id", ASCENDING)], name="by_campaign")
 
@@ -367,13 +400,16 @@ class ParticipationsProjection:
                 {kind: n},
                 {"campaign_id": campaign_id, "day": day},
             )
-        participations = gen.col("participations")
-        if isinstance(event, ParticipationDeleted):
-            await participations.update_many(
-                {"stream": stream, "v": {"$lt": v}}, {"$set": {"deleted": True, "v": v}}
-            )
-        for pid, fields in writes:
-            await guarded_set(participations, pid, v, fields)
+        for name in ("participations", "roster"):
+            col = gen.col(name)
+            if isinstance(event, ParticipationDeleted):
+                await col.update_many(
+                    {"stream": stream, "v": {"$lt": v}}, {"$set": {"deleted": True, "v": v}}
+                )
+            for pid, fields in writes:
+                if name == "roster":
+                    fields = {k: x for k, x in fields.items() if k in ROSTER_FIELDS}
+                await guarded_set(col, pid, v, fields)
         await participants.update_one(
             {"_id": stream},
             {
