@@ -237,9 +237,8 @@ async def _main() -> None:
                     "p50_ms": round(percentile(times, 50), 1),
                     "p95_ms": round(percentile(times, 95), 1),
                 }
-                print(
-                    f"G9 {label}: p50 {figures[label]['p50_ms']} ms, p95 {figures[label]['p95_ms']} ms"
-                )
+                seen = figures[label]
+                print(f"G9 {label}: p50 {seen['p50_ms']} ms, p95 {seen['p95_ms']} ms")
         worst_label = max(figures, key=lambda k: figures[k]["p95_ms"])
         worst = figures[worst_label]["p95_ms"]
         base_p95 = percentile(baseline, 95)
