@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from analytics.adapters.generations import CurrentGeneration, Generations
 from analytics.adapters.people import People
 from analytics.adapters.projections import CampaignsProjection, ParticipationsProjection
+from analytics.adapters.projector import LiveProjector, Projector
 from analytics.application.context import Context
-from analytics.application.projection import Projection
+from analytics.application.projection import Generation, Projection
 from analytics.config import Settings
 from orga_shared.content.loader import load_release
 from orga_shared.membership import MEMBERSHIP_EVENT_TYPES, MembershipDirectory, MembershipProjection
@@ -28,6 +31,20 @@ def projections(settings: Settings) -> list[Projection]:
     return [CampaignsProjection(), ParticipationsProjection()]
 
 
+def projector(settings: Settings, gen: Generation, group_id: str, **options: Any) -> Projector:
+    """A projector of every history topic into `gen` (live runs and replays alike)."""
+    return Projector(
+        settings.kafka_bootstrap,
+        settings.history_topics,
+        group_id,
+        projections(settings),
+        gen,
+        batch_size=options.pop("batch_size", settings.projector_batch),
+        client_id=f"{settings.service_name}-projector",
+        **options,
+    )
+
+
 @dataclass(frozen=True)
 class Lifecycle:
     """The runtime (started and stopped by the app's lifespan) and the `Context` it serves."""
@@ -37,6 +54,8 @@ class Lifecycle:
     settings: Settings
     memberships: MembershipProjection
     directory: MembershipDirectory
+    live: LiveProjector
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
     def build(cls, settings: Settings) -> Lifecycle:
@@ -48,7 +67,14 @@ class Lifecycle:
             learner_profiles_topic=settings.learner_profiles_topic,
             participant_ids_topic=settings.participant_ids_topic,
         )
-        context = Context(db=db, people=people, release=load_release(settings.content_dir))
+        generations = Generations(db)
+        context = Context(
+            db=db,
+            people=people,
+            release=load_release(settings.content_dir),
+            generations=generations,
+            current=CurrentGeneration(generations),
+        )
         memberships = MembershipProjection(db)
         runtime.subscribe(
             name="memberships",
@@ -56,16 +82,25 @@ class Lifecycle:
             handler=memberships.handle,
             event_types=MEMBERSHIP_EVENT_TYPES,
         )
-        return cls(runtime, context, settings, memberships, MembershipDirectory(db))
+        live = LiveProjector(
+            generations,
+            lambda gen, group: projector(settings, gen, group),
+            group_prefix=f"{settings.service_name}.projector",
+        )
+        return cls(runtime, context, settings, memberships, MembershipDirectory(db), live)
 
     async def on_startup(self, runtime: ServiceRuntime) -> None:
         await self.memberships.ensure_indexes()
-        gen = await self.context.generation()
-        for projection in projections(self.settings):
-            await projection.ensure_indexes(gen)
+        self.stop.clear()
+        runtime.run_periodically("projector", lambda: self.live.run(self.stop), 2.0)
         never = asyncio.Event()
         for follower in self.context.people.projections:
             runtime.run_periodically(f"people:{follower.topic}", self._follow(follower, never), 2.0)
+
+    async def on_shutdown(self, runtime: ServiceRuntime) -> None:
+        """Let the projector commit what it applied before the runtime stops."""
+        self.stop.set()
+        await asyncio.sleep(0)
 
     def _follow(
         self, follower: ProfileProjection, stop: asyncio.Event
