@@ -34,6 +34,7 @@ from orga_shared.contracts.campaign import (
     FrozenTarget,
     TargetSkill,
 )
+from orga_shared.contracts.identity import UserErased
 from orga_shared.events.envelope import DomainEvent, Envelope
 
 pytestmark = pytest.mark.integration
@@ -339,8 +340,16 @@ async def test_counts_results_and_the_recommendation_order_computed_by_hand(worl
     assert activity["total"] == 2
     results = await dash.results(campaign)
     assert results["results"] == 1 and results["average_result"] == pytest.approx(0.86)
+    # u3 is erased (identity's UserErased): gone from every count and list
+    await feed.send("identity.events", "user-u3", 0, UserErased(user_id="u3"))
+    activity = await dash.activity(campaign)
+    assert activity["total"] == 1
+    rows = await dash.participants(
+        campaign, status=None, divisions=[], groups=[], search=None, page=1, size=25
+    )
+    assert [r["last_name"] for r in rows["items"]] == ["Abel"]
     listed = await dash.campaign_list(
         "org", owner_id=None, archived=False, name="rent", owner_name=None, page=1, size=10
     )
     [row] = listed["items"]
-    assert row["participations_count"] == 2 and row["shared_participations_count"] == 1
+    assert row["participations_count"] == 1 and row["shared_participations_count"] == 1

@@ -6,6 +6,7 @@ campaign, people by `_id $in`), never a scan of events (docs/domain/pix-orga.md 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -190,9 +191,7 @@ class Dashboards:
             who = people[p["_id"]]
             if status and p["status"] != status:
                 continue
-            if divisions and fold(who.get("division") or "") not in {fold(d) for d in divisions}:
-                continue
-            if groups and fold(who.get("group") or "") not in {fold(g) for g in groups}:
+            if not _in(who.get("division"), divisions) or not _in(who.get("group"), groups):
                 continue
             if search and not _matches(search, who):
                 continue
@@ -269,8 +268,22 @@ class Dashboards:
             ]
         return out
 
-    async def result_rows(self, campaign: Doc, *, search: str | None, page: int, size: int) -> Doc:
-        """§3.2 list: one row per learner, their latest sending, evolution vs the one before."""
+    async def result_rows(
+        self,
+        campaign: Doc,
+        *,
+        search: str | None,
+        page: int,
+        size: int,
+        divisions: Sequence[str] = (),
+        groups: Sequence[str] = (),
+        badges: Sequence[str] = (),
+        stages: Sequence[int] = (),
+        certifiable: bool | None = None,
+    ) -> Doc:
+        """§3.2 / §3.3 list: one row per learner, their latest sending, evolution vs the one
+        before; filters: divisions, groups, badges (all of them), stages reached, search,
+        certifiability (profiles collections)."""
         every = [p for p in await self.participations(campaign["_id"]) if p.get("shared_at")]
         people = await self.people.of(every)
         by_stream: dict[str, list[Doc]] = defaultdict(list)
@@ -283,6 +296,14 @@ class Dashboards:
             previous = sendings[1] if len(sendings) > 1 else None
             who = people[latest["_id"]]
             if search and not _matches(search, who):
+                continue
+            if not _in(who.get("division"), divisions) or not _in(who.get("group"), groups):
+                continue
+            if badges and not set(badges) <= set(latest.get("badges", [])):
+                continue
+            if stages and latest.get("stage_reached") not in stages:
+                continue
+            if certifiable is not None and latest.get("is_certifiable") != certifiable:
                 continue
             measure = "pix_score" if campaign["type"] == "PROFILES_COLLECTION" else "mastery_rate"
             rows.append(
@@ -505,6 +526,11 @@ def _cumulative(per_day: dict[str, Doc], kind: str) -> list[Doc]:
             running += n
             out.append({"day": day, "count": running})
     return out
+
+
+def _in(value: str | None, wanted: Sequence[str]) -> bool:
+    """A division or group filter (case-insensitive); no filter keeps everyone."""
+    return not wanted or fold(value or "") in {fold(w) for w in wanted}
 
 
 def _matches(search: str, who: Doc) -> bool:

@@ -54,6 +54,7 @@ from orga_shared.contracts.campaign import (
     CampaignUnarchived,
     CampaignUpdated,
 )
+from orga_shared.contracts.identity import UserErased
 from orga_shared.contracts.organisation import OrganisationCreated
 
 Doc = dict[str, Any]
@@ -246,6 +247,7 @@ participation without its per-skill, per-competence and per-topic details, so a 
 class ParticipationsProjection:
     event_types = frozenset(
         {
+            "UserErased",
             "ParticipationStarted",
             "AnswerRecorded",
             "AssessmentCompleted",
@@ -267,6 +269,7 @@ class ParticipationsProjection:
         await roster.create_index([("campaign_id", ASCENDING)], name="by_campaign")
         await roster.create_index([("organisation_id", ASCENDING)], name="by_organisation")
         await gen.col("counters").create_index([("campaign_id", ASCENDING)], name="by_campaign")
+        await gen.col("participants").create_index([("user_id", ASCENDING)], name="by_user")
         await gen.col("days").create_index([("campaign_id", ASCENDING)], name="by_campaign")
 
     async def apply(self, gen: Generation, record: Record) -> None:
@@ -280,13 +283,18 @@ class ParticipationsProjection:
                 {"answer_count": event.answer_number, "progression": event.progression},
             )
             return
+        if isinstance(event, UserErased):
+            await self._erase(gen, record, event.user_id)
+            return
         if not isinstance(event, ParticipationEvent):
             return
         stream = f"{event.campaign_id}:{event.user_id}"
         participants = gen.col("participants")
         doc = await participants.find_one({"_id": stream}) or {}
-        if doc.get("v", 0) >= v:
-            return  # applied whole already
+        if doc.get("v", 0) >= v or doc.get("erased"):
+            return  # applied whole already, or the learner was erased
+        if await gen.col("erased_users").find_one({"_id": event.user_id}):
+            return  # a replay met the erasure first (another topic)
         old: Doc = doc.get("contribution", {})
         new = dict(old)
         writes: list[tuple[str, Doc]] = []  # participation documents to set
@@ -418,10 +426,45 @@ class ParticipationsProjection:
                     "v": v,
                     "campaign_id": campaign_id,
                     "organisation_id": event.organisation_id,
+                    "user_id": event.user_id,
                 }
             },
             upsert=True,
         )
+
+    async def _erase(self, gen: Generation, record: Record, user_id: str) -> None:
+        """UserErased: the user's participations leave every count and list, and later
+        records of theirs (a replay may meet them after the erasure) are ignored."""
+        await gen.col("erased_users").update_one(
+            {"_id": user_id}, {"$set": {"at": record.envelope.occurred_at}}, upsert=True
+        )
+        participants = gen.col("participants")
+        async for doc in participants.find({"user_id": user_id}):
+            if doc.get("erased"):
+                continue
+            campaign_id = doc["campaign_id"]
+            changes = delta(doc.get("contribution", {}), {})
+            if changes:
+                await self._inc(
+                    gen.col("counters"),
+                    f"{campaign_id}|{record.tp}",
+                    record.offset,
+                    changes,
+                    {"campaign_id": campaign_id, "organisation_id": doc["organisation_id"]},
+                )
+            for (day, kind), n in day_delta(doc.get("contribution", {}), {}).items():
+                await self._inc(
+                    gen.col("days"),
+                    f"{campaign_id}|{record.tp}|{day}",
+                    record.offset,
+                    {kind: n},
+                    {"campaign_id": campaign_id, "day": day},
+                )
+            for name in ("participations", "roster"):
+                await gen.col(name).delete_many({"stream": doc["_id"]})
+            await participants.update_one(
+                {"_id": doc["_id"]}, {"$set": {"erased": True, "contribution": {}}}
+            )
 
     @staticmethod
     async def _inc(col: Any, _id: str, offset: int, changes: Doc, fixed: Doc) -> None:

@@ -97,9 +97,28 @@ async def results(campaign: Campaign, dash: Boards) -> dict[str, Any]:
     responses=ERRORS,
 )
 async def result_rows(
-    campaign: Campaign, dash: Boards, search: Search = None, page: Page = 1, size: Size = 50
+    campaign: Campaign,
+    dash: Boards,
+    search: Search = None,
+    divisions: Many = [],  # noqa: B006
+    groups: Many = [],  # noqa: B006
+    badges: Many = [],  # noqa: B006
+    stages: Annotated[list[int], Query(max_length=20)] = [],  # noqa: B006
+    certifiable: bool | None = None,
+    page: Page = 1,
+    size: Size = 50,
 ) -> dict[str, Any]:
-    return await dash.result_rows(campaign, search=search, page=page, size=size)
+    return await dash.result_rows(
+        campaign,
+        search=search,
+        page=page,
+        size=size,
+        divisions=divisions,
+        groups=groups,
+        badges=badges,
+        stages=stages,
+        certifiable=certifiable,
+    )
 
 
 @router.get(
