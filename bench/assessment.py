@@ -31,7 +31,7 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from bench import kafkatools
-from bench.harness import Settings, env_int, run_token
+from bench.harness import Settings, detect_database, env_int, run_token
 from bench.server import Server, bench_port, uvicorn_process
 from bench.wrkload import write_tokens
 from orga_shared.content.loader import load_release
@@ -47,6 +47,7 @@ from orga_shared.testing.tokens import TokenFactory
 APP = "assessment.entrypoints.http:create_app"
 SKILLS = env_int("BENCH_CONTENT_SKILLS", 5_000)
 PROFILE = os.environ.get("BENCH_TARGET_PROFILE", "tp-1.1")
+JOIN_TIMEOUT = float(os.environ.get("BENCH_JOIN_TIMEOUT", "90"))
 
 
 def synthetic_release(skills: int = SKILLS) -> Path:
@@ -297,8 +298,17 @@ async def assessment_service(
             settings.kafka_bootstrap, topics["organisation"], topics["campaign"], target
         )
         students = Students(factory)
-        await join_ready(server.url, seeded.code, students.tokens(1)[0])
+        await join_ready(server.url, seeded.code, students.tokens(1)[0], JOIN_TIMEOUT)
         yield Assessment(server, db_name, dict(topics), seeded, students, folder, acks)
+
+
+async def record_database(settings: Settings) -> str:
+    """Which database answers (FerretDB or MongoDB), for the result's `versions`."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongo_url)
+    try:
+        return await detect_database(client)
+    finally:
+        await client.close()
 
 
 async def _drop_database(mongo_url: str, name: str) -> None:

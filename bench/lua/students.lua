@@ -81,8 +81,14 @@ function init(args)
   next_user()
 end
 
+local thought = false
 if think_ms > 0 then
+  -- the first request waits uniform(0, think) so students arrive spread over one think time
   function delay()
+    if not thought then
+      thought = true
+      return think_ms * math.random()
+    end
     return -think_ms * math.log(1 - math.random())
   end
 end
