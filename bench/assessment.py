@@ -1,9 +1,10 @@
 """The assessment service under test, as the figures G1, G2, G10 and H1 start it.
 
 One `assessment_service(...)` = a 5,000-skill synthetic release (generated once per machine,
-`python -m orga_shared.content.synthetic`), three fresh topics (its events, campaigns,
-organisations), a `bench_` database, a JWKS server for test tokens, the service itself
-(`uvicorn --factory assessment.entrypoints.http:create_app`, one process per worker) and one
+`python -m orga_shared.content.synthetic`), fresh topics (its events, its participant ids,
+campaigns, organisations, identity), a `bench_` database and its own consumer groups, a JWKS
+server for test tokens, the service itself (`uvicorn --factory
+assessment.entrypoints.http:create_app`, one process per worker) and one
 organisation and campaign seeded as their services publish them (envelopes built by the kernel's
 `new_commit`, sent with the outbox's key and headers). It is ready when a probe student's join
 succeeds (the campaign projection is eventually consistent). Everything is dropped afterwards.
@@ -31,7 +32,7 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from bench import kafkatools
-from bench.harness import Settings, detect_database, env_int, run_token
+from bench.harness import Settings, detect_database, env_int, run_token, unique_name
 from bench.server import Server, bench_port, uvicorn_process
 from bench.wrkload import write_tokens
 from orga_shared.content.loader import load_release
@@ -42,6 +43,7 @@ from orga_shared.events.envelope import DomainEvent
 from orga_shared.eventstore.store import new_commit
 from orga_shared.messaging.outbox import headers_for
 from orga_shared.messaging.producer import make_producer
+from orga_shared.messaging.topics import compacted, ensure_topics
 from orga_shared.testing.tokens import TokenFactory
 
 APP = "assessment.entrypoints.http:create_app"
@@ -199,6 +201,17 @@ async def seed_campaign(
     return Seeded(organisation_id, campaign_id, code, len(target.skills))
 
 
+@asynccontextmanager
+async def compacted_topic(bootstrap: str, prefix: str, partitions: int) -> AsyncIterator[str]:
+    """A compacted topic (the platform's settings) for one measurement, deleted after."""
+    name = unique_name(prefix)
+    await ensure_topics(bootstrap, [compacted(name, partitions)])
+    try:
+        yield name
+    finally:
+        await kafkatools.delete_topic(bootstrap, name)
+
+
 # --- the service ---------------------------------------------------------------------------
 
 
@@ -259,12 +272,17 @@ async def assessment_service(
     token = run_token()
     async with AsyncExitStack() as stack:
         topics = {}
-        for role in ("events", "campaign", "organisation"):
+        for role in ("events", "campaign", "organisation", "identity"):
             topics[role] = await stack.enter_async_context(
                 kafkatools.fresh_topic(
                     settings.kafka_bootstrap, f"assessment_{label}_{role}", settings.partitions
                 )
             )
+        topics["participant_ids"] = await stack.enter_async_context(
+            compacted_topic(
+                settings.kafka_bootstrap, f"assessment_{label}_ids", settings.partitions
+            )
+        )
         db_name = database or f"bench_{label}_{token}"
         if drop:
             stack.push_async_callback(_drop_database, settings.mongo_url, db_name)
@@ -280,6 +298,11 @@ async def assessment_service(
             "ORGA_ASSESSMENT_EVENTS_TOPIC": topics["events"],
             "ORGA_ASSESSMENT_CAMPAIGN_TOPIC": topics["campaign"],
             "ORGA_ASSESSMENT_ORGANISATION_TOPIC": topics["organisation"],
+            "ORGA_ASSESSMENT_IDENTITY_TOPIC": topics["identity"],
+            "ORGA_ASSESSMENT_PARTICIPANT_IDS_TOPIC": topics["participant_ids"],
+            # consumer groups are `<service name>.<consumer>`: ours must not join the groups of
+            # an assessment service running beside the benchmark
+            "ORGA_ASSESSMENT_SERVICE_NAME": f"assessment-{label}-{token}",
             "ORGA_KAFKA_ACKS": acks,
             "ORGA_LOG_LEVEL": "WARNING",
             **(extra_env or {}),
