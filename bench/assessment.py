@@ -32,7 +32,7 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from bench import kafkatools
-from bench.harness import Settings, detect_database, env_int, run_token, unique_name
+from bench.harness import RESULTS_DIR, Settings, detect_database, env_int, run_token, unique_name
 from bench.server import Server, bench_port, uvicorn_process
 from bench.wrkload import write_tokens
 from orga_shared.content.loader import load_release
@@ -310,6 +310,7 @@ async def assessment_service(
         server = await stack.enter_async_context(
             uvicorn_process(
                 APP,
+                log=RESULTS_DIR / "logs" / f"{db_name}.log",
                 factory=True,
                 workers=workers,
                 ready_path="/health/ready",

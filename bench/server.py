@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -70,10 +71,11 @@ async def uvicorn_process(
     timeout: float = 30.0,
     factory: bool = False,
     ready_status: int = 500,
+    log: Path | None = None,
 ) -> AsyncIterator[Server]:
     """The server once `ready_path` answers with a status below `ready_status`; `factory`:
     `app` is a function returning the app (uvicorn --factory). One worker = one process,
-    the one whose pid is given."""
+    the one whose pid is given. `log`: the server's output goes to that file."""
     port = bench_port()
     cmd = [
         sys.executable,
@@ -91,8 +93,17 @@ async def uvicorn_process(
         "--no-access-log",
         *(["--factory"] if factory else []),
     ]
+    output = None
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        output = log.open("ab")
     proc = await asyncio.create_subprocess_exec(
-        *cmd, cwd=REPO_ROOT, env={**os.environ, **(env or {})}, start_new_session=True
+        *cmd,
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+        stdout=output,
+        stderr=output,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -100,6 +111,8 @@ async def uvicorn_process(
         yield Server(base, proc.pid)
     finally:
         await _stop(proc)
+        if output is not None:
+            output.close()
 
 
 async def _wait_ready(

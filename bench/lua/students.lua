@@ -54,6 +54,8 @@ local users = {}
 local uidx = 0
 local state = "join"
 local auth, cid, chal
+value = "1"
+skip = false
 local seq = 0
 local kind = "idle"
 local sent = 0
@@ -111,7 +113,8 @@ function request()
     local key = run .. "-" .. tid .. "-" .. uidx .. "-" .. seq
     return wrk.format("POST", "/campaigns/" .. cid .. "/participation/answers",
       json_headers({ ["Idempotency-Key"] = key }),
-      '{"challenge_id":"' .. chal .. '","value":"1"}')
+      skip and '{"challenge_id":"' .. chal .. '","skipped":true}'
+      or '{"challenge_id":"' .. chal .. '","value":"' .. value .. '"}')
   elseif state == "state" then
     kind = "state"
     return wrk.format("GET", "/campaigns/" .. cid .. "/participation", json_headers())
@@ -123,9 +126,28 @@ function request()
   return wrk.format("GET", "/health/live")
 end
 
+-- the current challenge's id, and a value of the shape its type expects: the engine's work
+-- is the same whether the answer is right or wrong, and an answer of the wrong shape (422)
+-- would measure the refusal instead
 local function challenge_of(body)
   if body:find('"challenge"%s*:%s*null') then return nil end
-  return body:match('"challenge"%s*:%s*{.-"id"%s*:%s*"([^"]+)"')
+  local from = body:find('"challenge"%s*:%s*{')
+  if not from then return nil end
+  local part = body:sub(from)
+  local id = part:match('"id"%s*:%s*"([^"]+)"')
+  local ctype = part:match('"type"%s*:%s*"([^"]+)"') or ""
+  if ctype:find("^QROCM") then
+    local fields = {}
+    for key in part:gmatch("%${([%w_]+)") do fields[#fields + 1] = key .. ": alpha" end
+    value = table.concat(fields, "\\n")
+  elseif ctype == "QCM" then
+    value = "1,2"
+  elseif ctype == "QROC" then
+    value = "alpha"
+  else
+    value = "1"
+  end
+  return id
 end
 
 function response(status, headers, body)
@@ -148,12 +170,16 @@ function response(status, headers, body)
         ok = ok + 1
         lat[#lat + 1] = (t - sent) * 1000
       end
+      skip = false
       chal = challenge_of(body)
       if chal == nil or body:find('"ended"%s*:%s*true') then
         ended = ended + 1
         next_user()
       end
+    elseif status == 422 and not skip then
+      skip = true -- a value this script cannot shape: skip that challenge ("Je passe")
     else
+      skip = false
       state = "state" -- resynchronise on the participation's current challenge
     end
   elseif kind == "join" then
