@@ -57,7 +57,7 @@ schemas-check: install ## fail if schemas/ differs from the event models
 	@$(UV) run --frozen python -m orga_shared.events.schemas --out schemas --check
 
 content-lint: install ## check the learning-content release; prints one JSON line of counts
-	@$(UV) run --frozen python -m orga_shared.content.lint
+	@$(UV) run --frozen python -m assessment.entrypoints.content_lint
 
 unit: install
 	$(UV) run --frozen pytest -m unit -q

@@ -6,6 +6,8 @@ each service subclass sets `env_prefix` (`ORGA_IDENTITY_`) for its own port, dat
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -29,6 +31,10 @@ class ServiceSettings(BaseSettings):
     )
     jwt_issuer: str = Field("orga-identity", validation_alias=_shared("JWT_ISSUER"))
     jwt_audience: str = Field("orga", validation_alias=_shared("JWT_AUDIENCE"))
+    kafka_acks: Literal["all", "1"] = Field("all", validation_alias=_shared("KAFKA_ACKS"))
+    """`all` (with idempotence) in every deployment; `1` only to measure what `all` costs."""
+    content_dir: str | None = Field(None, validation_alias=_shared("CONTENT_DIR"))
+    """The learning-content release to load; by default the one packaged in the kernel."""
     topic_partitions: int = Field(3, ge=1, validation_alias=_shared("TOPIC_PARTITIONS"))
     log_level: str = Field("INFO", validation_alias=_shared("LOG_LEVEL"))
     log_json: bool | None = Field(None, validation_alias=_shared("LOG_JSON"))

@@ -100,7 +100,10 @@ class ServiceRuntime:
         return self.publisher.producer
 
     async def start(self) -> None:
-        producer = make_producer(self.settings.kafka_bootstrap, self.settings.service_name)
+        acks: dict[str, object] = {}
+        if self.settings.kafka_acks != "all":  # measured only (bench G10): never deployed
+            acks = {"acks": int(self.settings.kafka_acks), "enable_idempotence": False}
+        producer = make_producer(self.settings.kafka_bootstrap, self.settings.service_name, **acks)
         await producer.start()
         self.publisher.bind(producer)
         for sub in self.subscriptions:

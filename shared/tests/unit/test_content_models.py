@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
 from orga_shared.content import load_release
 from orga_shared.content.framework import CHALLENGE_TYPES, CompetenceContent
-from orga_shared.content.lint import lint
 from orga_shared.content.loader import read_release
 from orga_shared.content.models import (
     Stage,
@@ -21,96 +19,9 @@ from orga_shared.content.models import (
     compute_pix_values,
     level_to_threshold,
 )
+from orga_shared.testing.releases import competence, skill, tube, write_release
 
 pytestmark = pytest.mark.unit
-
-
-def qcu(cid: str, status: str = "validé") -> dict[str, Any]:
-    return {
-        "id": cid,
-        "type": "QCU",
-        "status": status,
-        "instruction": "?",
-        "proposals": ["oui", "non"],
-        "solution": "1",
-    }
-
-
-def skill(
-    tube: str, level: int, status: str = "actif", challenge_status: str = "validé"
-) -> dict[str, Any]:
-    name = f"{tube[1:]}{level}"
-    return {
-        "level": level,
-        "status": status,
-        "tutorials": [f"tuto-{tube[1:]}-1"],
-        "challenges": [
-            qcu(f"ch-{name}-a", challenge_status),
-            qcu(f"ch-{name}-b", challenge_status),
-        ],
-    }
-
-
-def tube(name: str, levels: list[int], **skill_kwargs: Any) -> dict[str, Any]:
-    tutorials = [
-        {
-            "id": f"tuto-{name[1:]}-{k}",
-            "title": "T",
-            "source": "Pix",
-            "format": "page",
-            "duration": "00:05:00",
-            "link": "https://example.org/t",
-        }
-        for k in (1, 2)
-    ]
-    return {
-        "name": name,
-        "title": name,
-        "tutorials": tutorials,
-        "skills": [skill(name, level, **skill_kwargs) for level in levels],
-    }
-
-
-def competence(code: str, tubes: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"competence": code, "thematics": [{"id": f"th-{code}", "name": "Th", "tubes": tubes}]}
-
-
-AREAS = {
-    "areas": [
-        {
-            "code": "1",
-            "name": "Information et données",
-            "competences": [
-                {"code": "1.1", "name": "Mener une recherche"},
-                {"code": "1.2", "name": "Gérer des données"},
-            ],
-        }
-    ]
-}
-
-
-def write_release(root: Path, files: dict[str, Any]) -> Path:
-    base = {
-        "release.yaml": {"version": "1.0.0", "title": "Test"},
-        "areas.yaml": AREAS,
-        "competences/1.1.yaml": competence("1.1", [tube("@web", [1, 2, 3]), tube("@url", [2, 3])]),
-        "competences/1.2.yaml": competence("1.2", [tube("@stock", [1, 2])]),
-        "target_profiles/tp-1.1.yaml": {
-            "id": "tp-1.1",
-            "name": "1.1",
-            "category": "COMPETENCES",
-            "tubes": [{"tube": "@web", "level": 2}],
-        },
-    }
-    for name, data in {**base, **files}.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if data is not None:
-            path.write_text(
-                data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True),
-                encoding="utf-8",
-            )
-    return root
 
 
 def messages(root: Path) -> list[str]:
@@ -226,18 +137,6 @@ def test_skill_without_challenge_and_unparsable_solutions_are_located(tmp_path: 
         for m in found
     )
     assert any("ch-web3-a" in m and "not valid YAML" in m for m in found)
-
-
-def test_lint_flags_a_solution_its_own_rules_reject(tmp_path: Path) -> None:
-    bad = competence("1.1", [tube("@web", [1, 2, 3]), tube("@url", [2, 3])])
-    bad["thematics"][0]["tubes"][0]["skills"][0]["challenges"][0] |= {
-        "type": "QROCM-dep",
-        "proposals": "${a} ${b}",
-        "solution": "g1:\n  - abcdef\ng2:\n  - abcdefgh\n",  # abcdefgh is within 0.25 of g1
-    }
-    problems, release = lint(write_release(tmp_path, {"competences/1.1.yaml": bad}))
-    assert release is None
-    assert any("ch-web1-a" in str(p) and "marked ko" in str(p) for p in problems)
 
 
 def test_campaign_skills_are_active_skills_up_to_each_cap(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ class Lifecycle:
             settings=MongoSettings(db),
             views=views,
             people=people,
-            catalogue=Catalogue(load_release()),
+            catalogue=Catalogue(load_release(settings.content_dir)),
             public_url=settings.public_url.rstrip("/"),
         )
         memberships = MembershipProjection(db)

@@ -1,7 +1,9 @@
-"""Learning content: the release (areas to challenges, target profiles) and answer validation."""
+"""Learning content: the release (areas to challenges, target profiles), its format and loading.
+
+Correcting answers is assessment's rule (`assessment.domain.answers`), not the kernel's.
+"""
 
 from .loader import load_release
 from .models import ContentError, Release
-from .validation import AnswerResult, validate
 
-__all__ = ["AnswerResult", "ContentError", "Release", "load_release", "validate"]
+__all__ = ["ContentError", "Release", "load_release"]

@@ -1,4 +1,8 @@
-"""The `${key}` blocks of QROC/QROCM proposals: which fields a learner fills in, and how."""
+"""The `${key}` blocks of QROC/QROCM proposals: which fields a learner fills in, and how.
+
+Part of the content file format (docs/content-format.md), read at load by the solution check;
+assessment's answer validation reads the same blocks (select fields are compared exactly).
+"""
 
 from __future__ import annotations
 

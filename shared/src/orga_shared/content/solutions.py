@@ -1,43 +1,38 @@
-"""Reading the `solution` text of each challenge type; every reader is strict about shape."""
+"""The format of a challenge's `solution` (docs/content-format.md): readers, and the load check.
+
+This is part of the content file format, so it stays in the kernel: every service that loads the
+release gets challenges whose proposals and solution have the shape their type needs
+(`solution_problems`, run by `Challenge` at load). Whether an *answer* is right (treatments,
+tolerance, numeric mode, skip and timeout) is assessment's rule: `assessment.domain.answers`,
+which reads solutions through these functions.
+"""
 
 from __future__ import annotations
 
 import functools
-import re
+import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
 import yaml
 
 from .blocks import Block, BlockSyntaxError, parse_blocks
-from .treatments import pre_treat
 from .yamltext import load_failsafe
-
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 class SolutionFormatError(ValueError):
-    """A solution (or an answer) that is not in the shape its challenge type needs."""
+    """A solution that is not in the shape its challenge type needs."""
+
+
+def pre_treat(value: str) -> str:
+    """NFC and non-breaking spaces become spaces (adaptive-engine.md §2.4): applied to YAML
+    solutions before they are read, and by assessment to what the learner typed."""
+    return unicodedata.normalize("NFC", value).replace("\u00a0", " ")
 
 
 def accepted_lines(solution: str) -> list[str]:
     """QROC: one accepted answer per line, empty lines dropped."""
     return [line for line in solution.split("\n") if line]
-
-
-def _clean_number(text: str) -> str:
-    """First `,` becomes `.`, first space goes, as the real numeric comparison does."""
-    return text.replace(",", ".", 1).strip().replace(" ", "", 1)
-
-
-def is_numeric(text: str) -> bool:
-    """Decimal number once cleaned (`3,5`, `1 000`); words and empty strings are not."""
-    return _NUMBER.fullmatch(_clean_number(text)) is not None
-
-
-def to_number(text: str) -> float:
-    """The value compared in numeric mode; call only when `is_numeric(text)` holds."""
-    return float(_clean_number(text))
 
 
 def parse_index_list(solution: str) -> list[str]:
@@ -67,19 +62,6 @@ def parse_variants(solution: str) -> Mapping[str, tuple[str, ...]]:
             raise SolutionFormatError(f"solution key {key!r} must hold a non-empty list of texts")
         variants[str(key)] = tuple(values)
     return MappingProxyType(variants)
-
-
-def parse_answer_mapping(answer: str) -> dict[str, str]:
-    """QROCM answers arrive as YAML `key: value`; values stay strings, a missing one is ''."""
-    try:
-        data = load_failsafe(pre_treat(answer))
-    except yaml.YAMLError as exc:
-        raise SolutionFormatError(f"answer is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise SolutionFormatError("answer must be a YAML mapping of field keys to values")
-    if not all(isinstance(v, str) for v in data.values()):
-        raise SolutionFormatError("every answer field must be a single text value")
-    return {str(k): v for k, v in data.items()}
 
 
 def _choice_problems(proposals: object, solution: str, several: bool) -> list[str]:

@@ -18,7 +18,11 @@ from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExists
 from orga_shared.config import ServiceSettings
 
 EVENT_TOPICS = ("identity.events", "organisation.events", "campaign.events", "assessment.events")
-COMPACTED_TOPICS = ("identity.user-profiles", "organisation.learner-profiles")
+COMPACTED_TOPICS = (
+    "identity.user-profiles",
+    "organisation.learner-profiles",
+    "assessment.participant-ids",
+)
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,10 @@ skills, and its badges.
 
 from __future__ import annotations
 
+from orga_shared.content.freeze import freeze_target
 from orga_shared.content.models import Release
 from orga_shared.content.profiles import TargetProfile
-from orga_shared.contracts.campaign import (
-    FrozenBadge,
-    FrozenBadgeCriterion,
-    FrozenStage,
-    FrozenTarget,
-    TargetSkill,
-)
+from orga_shared.contracts.campaign import FrozenTarget
 
 CATEGORY_LABELS = {
     "BACK_TO_SCHOOL": "Parcours de rentrée / 6e",
@@ -48,42 +43,4 @@ class Catalogue:
         return self.release.profiles.get(profile_id)
 
     def freeze(self, profile: TargetProfile) -> FrozenTarget:
-        skills = self.release.campaign_skills(profile)
-        return FrozenTarget(
-            target_profile_id=profile.id,
-            target_profile_name=profile.name,
-            content_version=self.release.version,
-            skills=tuple(
-                TargetSkill(
-                    skill_id=s.name, tube=s.tube, competence=s.competence, difficulty=s.level
-                )
-                for s in skills
-            ),
-            stages=tuple(
-                FrozenStage(
-                    threshold=s.threshold or 0,
-                    title=s.title,
-                    message=s.message,
-                    is_first_skill=s.is_first_skill,
-                )
-                for s in self.release.stage_thresholds(profile)
-            ),
-            badges=tuple(
-                FrozenBadge(
-                    key=b.key,
-                    title=b.title,
-                    message=b.message,
-                    image_url=b.image_url,
-                    is_certifiable=b.is_certifiable,
-                    criteria=tuple(
-                        FrozenBadgeCriterion(
-                            scope=c.scope,
-                            threshold=c.threshold,
-                            capped_tubes=tuple((t.tube, t.level) for t in c.capped_tubes),
-                        )
-                        for c in b.criteria
-                    ),
-                )
-                for b in profile.badges
-            ),
-        )
+        return freeze_target(self.release, profile)

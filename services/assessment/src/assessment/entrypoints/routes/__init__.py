@@ -1,5 +1,5 @@
 """Assessment's routers, one module per resource; `ROUTERS` is what the app mounts."""
 
-from assessment.entrypoints.routes import content
+from assessment.entrypoints.routes import content, participations, profile, teacher
 
-ROUTERS = [content.router]
+ROUTERS = [content.router, participations.router, profile.router, teacher.router]

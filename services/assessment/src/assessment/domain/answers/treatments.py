@@ -1,5 +1,9 @@
 """Text treatments applied before comparing free-text answers (docs/domain/adaptive-engine.md
-§2.4)."""
+§2.4): t1 (spaces, case, accents), t2 (punctuation), t3 (the 0.25 edit-distance tolerance).
+
+The pre-treatment (NFC, non-breaking spaces) is the kernel's `pre_treat`, since solutions are
+read with it too; it is re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from collections.abc import Callable, Collection, Iterable
 
 from rapidfuzz.distance import Levenshtein
 
+from orga_shared.content.solutions import pre_treat
+
 TOLERANCE_RATIO = 0.25
 ALL_TREATMENTS = ("t1", "t2", "t3")
 
@@ -16,11 +22,6 @@ _COMBINING = re.compile("[\u0300-\u036f]")
 _WHITESPACE = re.compile(r"\s")
 _SPECIAL = re.compile(r"[^a-zA-Z0-9 ]+")
 _SPACE_RUNS = re.compile(r"\s\s+")
-
-
-def pre_treat(value: str) -> str:
-    """NFC and non-breaking spaces become spaces: what the learner typed, made comparable."""
-    return unicodedata.normalize("NFC", value).replace("\u00a0", " ")
 
 
 def t1(value: str) -> str:
@@ -66,3 +67,16 @@ def is_answer_valid(answer: str, accepted: Iterable[str], enabled: Collection[st
     if "t3" not in enabled or not answer:
         return answer in accepted
     return min((levenshtein_ratio(answer, a) for a in accepted), default=1.0) <= TOLERANCE_RATIO
+
+
+__all__ = [
+    "ALL_TREATMENTS",
+    "TOLERANCE_RATIO",
+    "apply_treatments",
+    "enabled_treatments",
+    "is_answer_valid",
+    "levenshtein_ratio",
+    "pre_treat",
+    "t1",
+    "t2",
+]

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from assessment.domain.answers import AnswerFormatError, validate
+from assessment.domain.answers.treatments import t1, t2
 from orga_shared.content.framework import Challenge
-from orga_shared.content.treatments import t1, t2
-from orga_shared.content.validation import AnswerFormatError, parse_blocks, validate
 
 pytestmark = pytest.mark.unit
 
@@ -204,11 +204,3 @@ def test_correct_answer_after_the_timer_is_timedout_a_wrong_one_stays_ko() -> No
 def test_non_text_answer_is_ko() -> None:
     assert status(QROC, None) == "ko"
     assert status(QCU, 2) == "ko"
-
-
-def test_blocks_are_inputs_or_selects() -> None:
-    blocks = parse_blocks('Ville : ${ville#ex. Paris} Pays : ${pays options=["France","Italie"]}')
-    assert [(b.key, b.type, b.placeholder, b.options) for b in blocks] == [
-        ("ville", "input", "ex. Paris", ()),
-        ("pays", "select", None, ("France", "Italie")),
-    ]

@@ -1,15 +1,22 @@
-"""Each challenge must accept its own solution: catches variants the treatments make collide."""
+"""Each challenge must accept its own solution: catches variants the treatments make collide.
+
+It needs the validation rule, so it lives with it; the content linter
+(`python -m assessment.entrypoints.content_lint`, `make content-lint`) runs it over the release
+after the kernel's load checks.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .blocks import parse_blocks
-from .checks import Problem, competence_file
-from .framework import Challenge, CompetenceContent
-from .solutions import accepted_lines, parse_variants
-from .validation import AnswerFormatError, validate
-from .yamltext import dump
+from orga_shared.content.checks import Problem, competence_file
+from orga_shared.content.framework import Challenge, CompetenceContent
+from orga_shared.content.solutions import accepted_lines
+from orga_shared.content.yamltext import dump
+
+from .correction import expected_fields
+from .validation import validate
+from .values import AnswerFormatError
 
 
 def expected_answers(challenge: Challenge) -> Iterator[str]:
@@ -19,15 +26,11 @@ def expected_answers(challenge: Challenge) -> Iterator[str]:
     elif challenge.type == "QROC":
         yield from accepted_lines(challenge.solution)
     else:
-        variants = parse_variants(challenge.solution)
-        if challenge.type == "QROCM-ind":
-            yield dump({key: values[0] for key, values in variants.items()})
-        else:
-            keys = [b.key for b in parse_blocks(str(challenge.proposals))]
-            firsts = [values[0] for values in variants.values()][: len(keys)]
-            yield dump(dict(zip(keys, firsts, strict=False)))
+        fields = expected_fields(challenge)
+        yield dump(fields)
+        if challenge.type == "QROCM-dep":
             # learners may answer in any order: a reversed order must pass too
-            yield dump(dict(zip(keys, reversed(firsts), strict=False)))
+            yield dump(dict(zip(fields, reversed(fields.values()), strict=True)))
 
 
 def self_check_problems(content: CompetenceContent) -> list[Problem]:

@@ -1,4 +1,8 @@
-"""`python -m orga_shared.content.lint [path]`: every problem of a release, or its counts.
+"""`python -m assessment.entrypoints.content_lint [path]`: every problem of a release, or counts.
+
+The kernel's load checks (file format, references, solution format) and then assessment's own
+rule: every challenge accepts its own solution (`assessment.domain.answers.selfcheck`). It lives
+in assessment because that last check needs answer validation.
 
 Exit 1 with one line per problem (file: location: message); exit 0 with one JSON line of
 counts as the last line, which `make content-lint` and CI read.
@@ -13,10 +17,10 @@ from collections.abc import Sequence
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from .checks import Problem
-from .loader import read_release
-from .models import ContentError, Release
-from .selfcheck import self_check_problems
+from assessment.domain.answers import self_check_problems
+from orga_shared.content.checks import Problem
+from orga_shared.content.loader import read_release
+from orga_shared.content.models import ContentError, Release
 
 
 def lint(root: Path) -> tuple[list[Problem], Release | None]:

@@ -3,6 +3,9 @@
 
 Pure functions: a challenge and a submitted value in, an `AnswerResult` out. Only `ok` counts as
 a success for knowledge elements; every other status is a failure.
+
+Assessment's rule, not the kernel's: the kernel only guarantees at load that a challenge's
+proposals and solution have their format (`orga_shared.content.solutions`), which this reads.
 """
 
 from __future__ import annotations
@@ -11,25 +14,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from .blocks import Block, parse_blocks
-from .framework import Challenge
-from .solutions import (
-    SolutionFormatError,
-    accepted_lines,
-    is_numeric,
-    parse_answer_mapping,
-    parse_index_list,
-    parse_variants,
-    to_number,
-)
+from orga_shared.content.blocks import Block, parse_blocks
+from orga_shared.content.framework import Challenge
+from orga_shared.content.solutions import accepted_lines, parse_index_list, parse_variants
+
 from .treatments import apply_treatments, enabled_treatments, is_answer_valid, pre_treat
+from .values import AnswerFormatError, is_numeric, parse_answer_mapping, to_number
 
 AnswerStatus = Literal["ok", "ko", "aband", "timedout", "focusedOut", "partially", "unimplemented"]
 SKIPPED_VALUE = "#ABAND#"
-
-
-class AnswerFormatError(ValueError):
-    """A QROCM answer that is not `key: value` YAML or names a field the challenge lacks."""
 
 
 @dataclass(frozen=True)
@@ -82,19 +75,12 @@ def validate_qroc(challenge: Challenge, answer: str) -> AnswerResult:
     return OK if is_answer_valid(treated, variants, enabled) else KO
 
 
-def _answers(answer: str) -> dict[str, str]:
-    try:
-        return parse_answer_mapping(answer)
-    except SolutionFormatError as exc:
-        raise AnswerFormatError(str(exc)) from exc
-
-
 def validate_qrocm_ind(challenge: Challenge, answer: str) -> AnswerResult:
     """Several independent fields: each checked against its own variants; all must be right."""
     if "\n" not in challenge.solution:
         return KO
     solution = parse_variants(challenge.solution)
-    answers = _answers(answer)
+    answers = parse_answer_mapping(answer)
     unknown = sorted(set(answers) - set(solution))
     if unknown:
         raise AnswerFormatError(f"answer fields {unknown} are not in the solution")
@@ -116,7 +102,7 @@ def validate_qrocm_dep(challenge: Challenge, answer: str) -> AnswerResult:
     unmatched = {
         key: [apply_treatments(v, enabled) for v in variants] for key, variants in solution.items()
     }
-    answers = _answers(answer)
+    answers = parse_answer_mapping(answer)
     for block in _blocks(challenge):
         answers.setdefault(block.key, "")
     details: dict[str, bool] = {}
@@ -166,7 +152,5 @@ __all__ = [
     "AnswerFormatError",
     "AnswerResult",
     "AnswerStatus",
-    "Block",
-    "parse_blocks",
     "validate",
 ]
