@@ -7,9 +7,11 @@ The history is written directly (`insert_many`), in the store's own format: each
 is one commit built by `assessment.adapters.store.commit_document` from the events an answer
 writes (`AnswerEvaluated` and `ChallengeAsked`, sealed; `AnswerRecorded`, published), on
 `BENCH_H1_ANSWERS_PER_STREAM` answers per participant stream, marked published (as after the
-relay). Each stream also gets its snapshot: a copy of a real one the service wrote during a
-short warm-up (the `participants` document of a student who answered), with the stream's own
-`_id`, user and participation ids, so the snapshot collection grows with the history as well.
+relay). Each stream also gets its snapshot: a copy of a real one the service wrote for a student
+who answered `BENCH_H1_TEMPLATE_ANSWERS` (10) times, with the stream's own `_id`, user and
+participation ids, so the snapshot collection grows with the history as well (the copies are
+smaller than a 40-answer stream's own snapshot would be: a snapshot grows with its answers, and
+25,000 of 40 KB would take the local database longer to write than the whole run).
 
 The large database is filled once; the small one afresh each round (the measured answers add
 to it, and must stay small beside its 10,000). Per round, back to back and in alternating order,
@@ -21,11 +23,14 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import bson
+import httpx
 from pymongo import AsyncMongoClient
 
 from bench.assessment import Assessment, _drop_database, assessment_service, record_database
@@ -47,6 +52,7 @@ SMALL = env_int("BENCH_H1_SMALL", 10_000)
 LARGE = env_int("BENCH_H1_LARGE", 1_000_000)
 PER_STREAM = env_int("BENCH_H1_ANSWERS_PER_STREAM", 40)
 CONNECTIONS = env_int("BENCH_H1_CONNECTIONS", 4)
+TEMPLATE_ANSWERS = env_int("BENCH_H1_TEMPLATE_ANSWERS", 10)
 CHUNK = 2_000
 
 
@@ -109,17 +115,49 @@ def _answer_events(
     ]
 
 
+def shaped_value(challenge: dict[str, Any]) -> str:
+    """A value of the shape the challenge's type expects (as bench/lua/students.lua does)."""
+    kind = str(challenge.get("type", ""))
+    if kind.startswith("QROCM"):
+        fields = re.findall(r"\$\{(\w+)", str(challenge.get("proposals", "")))
+        return "\n".join(f"{f}: alpha" for f in fields)
+    return {"QCM": "1,2", "QROC": "alpha"}.get(kind, "1")
+
+
 async def _template_snapshot(service: Assessment, settings: Settings) -> dict[str, Any]:
-    """A real snapshot of a student who answered a few times (a short wrk run writes it)."""
-    await answers_wrk(service, settings, connections=1, users_per_thread=2, warmup=0, duration=3)
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongo_url, tz_aware=True)
+    """A real snapshot: one student joins and answers `TEMPLATE_ANSWERS` times, and the
+    snapshot the service wrote for that stream is read back."""
+    from assessment.domain.participant import participant_stream
+
+    user = f"{service.students.prefix}-{service.students.issued}"
+    token = service.students.tokens(1)[0]
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=service.url, timeout=30.0) as client:
+        joined = await client.post(
+            "/participations", json={"code": service.seeded.code}, headers=headers
+        )
+        joined.raise_for_status()
+        challenge = joined.json()["challenge"]
+        for _ in range(TEMPLATE_ANSWERS):
+            if challenge is None:
+                break
+            answered = await client.post(
+                f"/campaigns/{service.seeded.campaign_id}/participation/answers",
+                json={"challenge_id": challenge["id"], "value": shaped_value(challenge)},
+                headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+            )
+            answered.raise_for_status()
+            challenge = answered.json()["challenge"]
+    client_db: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        settings.mongo_url, tz_aware=True
+    )
     try:
-        snapshots = client[service.database]["participants"]
-        doc = await snapshots.find_one(sort=[("version", -1)])
+        stream = participant_stream(service.seeded.campaign_id, user)
+        doc = await client_db[service.database]["participants"].find_one({"_id": stream})
     finally:
-        await client.close()
+        await client_db.close()
     if doc is None:
-        raise LookupError("the service wrote no participant snapshot")
+        raise LookupError(f"the service wrote no snapshot for {stream}")
     return doc
 
 
@@ -207,7 +245,14 @@ async def prefill(service: Assessment, settings: Settings, answers: int) -> dict
         await client.close()
     seconds = time.perf_counter() - started
     print(f"  prefilled {written:,} answers on {streams:,} streams in {seconds:.0f} s", flush=True)
-    return {"answers": written, "streams": streams, "commits_stored": stored, "seconds": seconds}
+    return {
+        "answers": written,
+        "streams": streams,
+        "commits_stored": stored,
+        "seconds": round(seconds, 1),
+        "snapshot_copied_bytes": len(bson.encode(template)),
+        "snapshot_copied_version": template["version"],
+    }
 
 
 async def _count(settings: Settings, database: str) -> int:
