@@ -16,6 +16,7 @@ ratio = answers/s ÷ hello req/s. met: ratio ≥ 0.10 and answers/s ≥ 300. Whe
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -116,12 +117,23 @@ async def profile_answers(
     async with assessment_service(settings, label=f"{figure.lower()}prof", acks=acks) as svc:
         load = asyncio.create_task(answers_wrk(svc, settings, connections=connections))
         await asyncio.sleep(settings.warmup + 0.5)
+        split = profile.CpuSplit(
+            {
+                "assessment service": [svc.server.pid],
+                **profile.pids_named("ferretdb", "wrk"),
+                "kafka broker (java)": profile.pids_named("java")["java"],
+            }
+        )
+        split.start()
         await profile.record(svc.server.pid, settings.duration, folded)
+        cores = split.stop()
         run = await load
     title = (
         f"{figure}: py-spy on the assessment service (pid {svc.server.pid}, acks={acks}) during "
         f"{settings.duration:.0f} s of saturated answering, {connections} wrk connections; "
-        f"{run.rate:,.0f} answers/s while sampled (p50 {run.p(50):.1f} ms)"
+        f"{run.rate:,.0f} answers/s while sampled (p50 {run.p(50):.1f} ms)\n"
+        f"CPU used meanwhile, in cores (this machine has {os.cpu_count()}): "
+        + ", ".join(f"{k} {v}" for k, v in cores.items())
     )
     report.write_text(profile.summarize(folded, title=title) + "\n")
     print(f"  profile -> {report}", flush=True)
@@ -176,8 +188,6 @@ async def measure(settings: Settings) -> None:
 
 
 def should_profile(met: bool | None) -> bool:
-    import os
-
     wanted = os.environ.get("BENCH_PROFILE", "auto")
     return wanted == "1" or (wanted == "auto" and not met)
 

@@ -9,9 +9,11 @@ process was busy on the CPU.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -49,6 +51,55 @@ async def record(pid: int, seconds: float, folded: Path, *, rate: int = 100) -> 
     if proc.returncode != 0:
         raise RuntimeError(f"py-spy exited with {proc.returncode}: {out[-2000:]}")
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pids_named(*names: str) -> dict[str, list[int]]:
+    """Processes whose command name is one of `names` (`ferretdb`, `java` for the broker)."""
+    found: dict[str, list[int]] = {n: [] for n in names}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if comm in found:
+            found[comm].append(int(entry.name))
+    return found
+
+
+class CpuSplit:
+    """CPU used by groups of processes between `start()` and `stop()`, in cores."""
+
+    def __init__(self, groups: dict[str, list[int]]) -> None:
+        self.groups = {k: v for k, v in groups.items() if v}
+        self._before: dict[str, float] = {}
+        self._t0 = 0.0
+
+    def _now(self) -> dict[str, float]:
+        out = {}
+        for name, pids in self.groups.items():
+            total = 0.0
+            for pid in pids:
+                try:
+                    total += cpu_seconds(pid)
+                except OSError:
+                    pass
+            out[name] = total
+        return out
+
+    def start(self) -> None:
+        self._before, self._t0 = self._now(), time.monotonic()
+
+    def stop(self) -> dict[str, float]:
+        after, seconds = self._now(), time.monotonic() - self._t0
+        return {k: round((after[k] - self._before[k]) / seconds, 2) for k in after}
 
 
 def _frames(stack: str) -> list[tuple[str, str]]:
