@@ -263,6 +263,7 @@ async def assessment_service(
     database: str | None = None,
     drop: bool = True,
     extra_env: Mapping[str, str] | None = None,
+    keep_alive: float | None = None,
 ) -> AsyncIterator[Assessment]:
     """The service on a bench port, seeded and ready, on fresh topics. `database`: an existing
     one (H1 prefills it first); otherwise a fresh one. `drop`: dropped afterwards."""
@@ -312,6 +313,7 @@ async def assessment_service(
                 APP,
                 log=RESULTS_DIR / "logs" / f"{db_name}.log",
                 factory=True,
+                keep_alive=keep_alive,
                 workers=workers,
                 ready_path="/health/ready",
                 env=env,

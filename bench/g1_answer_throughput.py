@@ -47,9 +47,12 @@ async def hello_wrk(
     warmup: float | None = None,
     duration: float | None = None,
     think_time: float = 0.0,
+    keep_alive: float | None = None,
 ) -> WrkRun:
     """The hello world, same worker count, under the same wrk script (GET /hello)."""
-    async with uvicorn_process("bench.hello:app", workers=WORKERS, ready_path="/hello") as server:
+    async with uvicorn_process(
+        "bench.hello:app", workers=WORKERS, ready_path="/hello", keep_alive=keep_alive
+    ) as server:
         return await run_wrk(
             server.url,
             mode="hello",

@@ -28,6 +28,10 @@ STUDENTS = env_int("BENCH_G2_STUDENTS", 1000)
 THINK = env_float("BENCH_G2_THINK", 10.0)
 WARMUP = env_float("BENCH_G2_WARMUP", 20.0)
 DURATION = env_float("BENCH_G2_DURATION", 60.0)
+KEEP_ALIVE = env_float("BENCH_G2_KEEP_ALIVE", 120.0)
+"""Both servers keep idle connections this long: uvicorn's 5 s would close a thinking student's
+connection before almost every request, and wrk resends at once on a reconnect, think time
+skipped (browsers behind a proxy keep theirs open for a minute or more)."""
 
 
 async def measure(settings: Settings) -> None:
@@ -42,10 +46,12 @@ async def measure(settings: Settings) -> None:
         runs: dict[str, WrkRun] = {}
         for side in ("hello", "service") if r % 2 == 0 else ("service", "hello"):
             if side == "hello":
-                runs["hello"] = await hello_wrk(settings, connections=STUDENTS, **load)
+                runs["hello"] = await hello_wrk(
+                    settings, connections=STUDENTS, keep_alive=KEEP_ALIVE, **load
+                )
                 announce("hello world", runs["hello"])
             else:
-                async with assessment_service(settings, label="g2") as svc:
+                async with assessment_service(settings, label="g2", keep_alive=KEEP_ALIVE) as svc:
                     details = describe(svc)
                     runs["service"] = await answers_wrk(
                         svc, settings, connections=STUDENTS, users_per_thread=2, **load
@@ -71,6 +77,7 @@ async def measure(settings: Settings) -> None:
             "think_time_s": THINK,
             "warmup_s": WARMUP,
             "duration_s": DURATION,
+            "keep_alive_s": KEEP_ALIVE,
         },
     )
     print(f"  -> {write_result(result)}")

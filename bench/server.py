@@ -72,10 +72,12 @@ async def uvicorn_process(
     factory: bool = False,
     ready_status: int = 500,
     log: Path | None = None,
+    keep_alive: float | None = None,
 ) -> AsyncIterator[Server]:
     """The server once `ready_path` answers with a status below `ready_status`; `factory`:
     `app` is a function returning the app (uvicorn --factory). One worker = one process,
-    the one whose pid is given. `log`: the server's output goes to that file."""
+    the one whose pid is given. `log`: the server's output goes to that file. `keep_alive`:
+    seconds an idle connection stays open (uvicorn's default is 5)."""
     port = bench_port()
     cmd = [
         sys.executable,
@@ -92,6 +94,7 @@ async def uvicorn_process(
         "warning",
         "--no-access-log",
         *(["--factory"] if factory else []),
+        *(["--timeout-keep-alive", str(round(keep_alive))] if keep_alive else []),
     ]
     output = None
     if log is not None:
