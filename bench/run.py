@@ -1,8 +1,9 @@
 """`uv run python -m bench.run [NAME]`: every figure, or one (`G3`, `g3`, `baselines`).
 
-Figures are the `bench/g<n>*.py` modules exposing `run()`; they are found, not listed, so a
-new figure plugs in by existing. The exit status is 0 when every benchmark ran, whatever the
-figures say (a missed goal is a reported result, not a failure); 1 when one crashed.
+Figures are the `bench/g<n>*.py` (goals) and `bench/h<n>*.py` (history) modules exposing
+`run()`; they are found, not listed, so a new figure plugs in by existing. The exit status is 0
+when every benchmark ran, whatever the figures say (a missed goal is a reported result, not a
+failure); 1 when one crashed.
 """
 
 from __future__ import annotations
@@ -20,19 +21,20 @@ from typing import Any
 
 from bench.harness import BENCH_DIR, RESULTS_DIR, print_table, rows_of
 
-FIGURE = re.compile(r"^g(\d+)(?:_\w+)?$")
+FIGURE = re.compile(r"^([gh])(\d+)(?:_\w+)?$")
 
 
 def discover() -> dict[str, str]:
     """Benchmark name (`baselines`, `G3`, ...) -> module, in the order they run."""
-    found: list[tuple[int, str, str]] = []
-    for path in BENCH_DIR.glob("g*.py"):
+    found: list[tuple[str, int, str, str]] = []
+    for path in BENCH_DIR.glob("[gh]*.py"):
         match = FIGURE.match(path.stem)
         if match:
-            found.append((int(match.group(1)), f"G{match.group(1)}", f"bench.{path.stem}"))
+            letter, number = match.group(1), int(match.group(2))
+            found.append((letter, number, f"{letter.upper()}{number}", f"bench.{path.stem}"))
     found.sort()
     fixed = {"baselines": "bench.baselines", "database": "bench.database"}
-    return {**fixed, **{name: module for _, name, module in found}}
+    return {**fixed, **{name: module for _, _, name, module in found}}
 
 
 def select(name: str | None, available: dict[str, str]) -> dict[str, str]:
@@ -70,9 +72,9 @@ def written_since(started: float, names: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _order(path: Path) -> tuple[int, str]:
-    match = re.match(r"^G(\d+)", path.stem)
-    return (int(match.group(1)) if match else -1, path.stem)
+def _order(path: Path) -> tuple[str, int, str]:
+    match = re.match(r"^([GH])(\d+)", path.stem)
+    return (match.group(1), int(match.group(2)), path.stem) if match else ("", -1, path.stem)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,16 +4,45 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import signal
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
 from bench.harness import REPO_ROOT
-from orga_shared.ports import free_port
+
+PORTS = os.environ.get("BENCH_PORTS", "8300-8399")
+"""Loopback ports the benchmarks' own servers take (the machine's other sessions use others)."""
+
+
+def bench_port() -> int:
+    """A free port in `BENCH_PORTS` (`low-high`), tried in random order."""
+    low, high = (int(x) for x in PORTS.split("-"))
+    candidates = list(range(low, high + 1))
+    random.shuffle(candidates)
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS}")
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server: its base URL and its process id (for a profiler)."""
+
+    url: str
+    pid: int
 
 
 @asynccontextmanager
@@ -26,7 +55,30 @@ async def uvicorn_server(
     timeout: float = 30.0,
 ) -> AsyncIterator[str]:
     """Yield the base URL once `ready_path` answers (any status below 500)."""
-    port = free_port()
+    async with uvicorn_process(
+        app, workers=workers, ready_path=ready_path, env=env, timeout=timeout
+    ) as server:
+        yield server.url
+
+
+@asynccontextmanager
+async def uvicorn_process(
+    app: str,
+    *,
+    workers: int = 1,
+    ready_path: str = "/",
+    env: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
+    factory: bool = False,
+    ready_status: int = 500,
+    log: Path | None = None,
+    keep_alive: float | None = None,
+) -> AsyncIterator[Server]:
+    """The server once `ready_path` answers with a status below `ready_status`; `factory`:
+    `app` is a function returning the app (uvicorn --factory). One worker = one process,
+    the one whose pid is given. `log`: the server's output goes to that file. `keep_alive`:
+    seconds an idle connection stays open (uvicorn's default is 5)."""
+    port = bench_port()
     cmd = [
         sys.executable,
         "-m",
@@ -41,26 +93,41 @@ async def uvicorn_server(
         "--log-level",
         "warning",
         "--no-access-log",
+        *(["--factory"] if factory else []),
+        *(["--timeout-keep-alive", str(round(keep_alive))] if keep_alive else []),
     ]
+    output = None
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        output = log.open("ab")
     proc = await asyncio.create_subprocess_exec(
-        *cmd, cwd=REPO_ROOT, env={**os.environ, **(env or {})}, start_new_session=True
+        *cmd,
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+        stdout=output,
+        stderr=output,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        await _wait_ready(proc, base + ready_path, timeout)
-        yield base
+        await _wait_ready(proc, base + ready_path, timeout, ready_status)
+        yield Server(base, proc.pid)
     finally:
         await _stop(proc)
+        if output is not None:
+            output.close()
 
 
-async def _wait_ready(proc: asyncio.subprocess.Process, url: str, timeout: float) -> None:
+async def _wait_ready(
+    proc: asyncio.subprocess.Process, url: str, timeout: float, below: int = 500
+) -> None:
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(timeout=2.0) as client:
         while time.monotonic() < deadline:
             if proc.returncode is not None:
                 raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
             try:
-                if (await client.get(url)).status_code < 500:
+                if (await client.get(url)).status_code < below:
                     return
             except httpx.TransportError:
                 pass
