@@ -95,10 +95,12 @@ def _remaining(
 ) -> dict[str, tuple[Challenge, ...]]:
     """§4.2: each untested target skill's challenges not yet answered in this assessment
     (tested skills are never candidates: skipping them first keeps an answer's work small)."""
+    touched = {index.owners[c] for c in asked if c in index.owners}
     return {
         sid: rest
         for sid, items in index.challenges.items()
-        if sid not in tested and (rest := tuple(c for c in items if c.id not in asked))
+        if sid not in tested
+        and (rest := tuple(c for c in items if c.id not in asked) if sid in touched else items)
     }
 
 

@@ -13,7 +13,7 @@ from orga_shared.http.errors import ApiError
 from orga_shared.http.membership import require_member
 
 
-def get_context(request: Request) -> Context:
+async def get_context(request: Request) -> Context:
     context: Context = request.app.state.context
     return context
 
