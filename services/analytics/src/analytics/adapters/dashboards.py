@@ -52,6 +52,8 @@ class Dashboards:
         self.gen = gen
         self.people = people
         self.release = release
+        self.names = {c.code: c.name for a in release.areas for c in a.competences}
+        self.colors = {c.code: a.color for a in release.areas for c in a.competences}
 
     # --- campaigns ---------------------------------------------------------------------------
 
@@ -347,10 +349,7 @@ class Dashboards:
                 if (t := self.release.tutorials.get(tid))
             ]
             competence = skills[0].competence
-            try:
-                competence_name = self.release.area_competence(competence).name
-            except KeyError:
-                competence_name = competence
+            competence_name = self._name(competence)
             label = recommendation(average)
             rows.append(
                 {
@@ -369,10 +368,7 @@ class Dashboards:
         return sorted(rows, key=lambda r: (r["average_score"], r["tube"]))
 
     def _color(self, competence: str) -> str | None:
-        for area in self.release.areas:
-            if any(c.code == competence for c in area.competences):
-                return area.color
-        return None
+        return self.colors.get(competence)
 
     def _competences(self, target: FrozenTarget, validated: Doc, count: int) -> list[Doc]:
         totals: dict[str, int] = defaultdict(int)
@@ -381,10 +377,7 @@ class Dashboards:
         rows = []
         for code, total in sorted(totals.items()):
             average = validated.get(key(code), 0) / count
-            try:
-                name = self.release.area_competence(code).name
-            except KeyError:
-                name = code
+            name = self._name(code)
             rows.append(
                 {
                     "competence": code,
@@ -472,10 +465,7 @@ class Dashboards:
         return out
 
     def _name(self, code: str) -> str:
-        try:
-            return self.release.area_competence(code).name
-        except KeyError:
-            return code
+        return self.names.get(code, code)
 
     # --- organisation: learners and places (§7.5, §8) -----------------------------------------
 

@@ -12,6 +12,17 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from analytics.entrypoints.routes.deps import Boards, Campaign, Member
+from analytics.entrypoints.routes.models import (
+    Activity,
+    Analysis,
+    CampaignPage,
+    LearnerRow,
+    ParticipantPage,
+    ParticipationPage,
+    Places,
+    ResultPage,
+    Results,
+)
 from orga_shared.http.errors import ApiError, error_responses
 
 router = APIRouter(prefix="/organisations/{organisation_id}", tags=["dashboards"])
@@ -23,7 +34,10 @@ Search = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get(
-    "/campaigns", summary="Campaign list with participants and results received", responses=ERRORS
+    "/campaigns",
+    summary="Campaign list with participants and results received",
+    response_model=CampaignPage,
+    responses=ERRORS,
 )
 async def campaigns(
     organisation_id: str,
@@ -50,6 +64,7 @@ async def campaigns(
 @router.get(
     "/campaigns/{campaign_id}/activity",
     summary="Activité: counts and participants over time",
+    response_model=Activity,
     responses=ERRORS,
 )
 async def activity(campaign: Campaign, dash: Boards) -> dict[str, Any]:
@@ -59,6 +74,7 @@ async def activity(campaign: Campaign, dash: Boards) -> dict[str, Any]:
 @router.get(
     "/campaigns/{campaign_id}/participants",
     summary="Activité: the participants list",
+    response_model=ParticipantPage,
     responses=ERRORS,
 )
 async def participants(
@@ -85,6 +101,7 @@ async def participants(
 @router.get(
     "/campaigns/{campaign_id}/results",
     summary="Résultats: average, distribution, stages, badges",
+    response_model=Results,
     responses=ERRORS,
 )
 async def results(campaign: Campaign, dash: Boards) -> dict[str, Any]:
@@ -94,6 +111,7 @@ async def results(campaign: Campaign, dash: Boards) -> dict[str, Any]:
 @router.get(
     "/campaigns/{campaign_id}/results/participants",
     summary="Résultats: one row per learner (latest sending)",
+    response_model=ResultPage,
     responses=ERRORS,
 )
 async def result_rows(
@@ -124,6 +142,7 @@ async def result_rows(
 @router.get(
     "/campaigns/{campaign_id}/analysis",
     summary="Analyse: recommended topics and mastery per competence",
+    response_model=Analysis,
     responses=ERRORS,
 )
 async def analysis(campaign: Campaign, dash: Boards) -> dict[str, Any]:
@@ -133,6 +152,7 @@ async def analysis(campaign: Campaign, dash: Boards) -> dict[str, Any]:
 @router.get(
     "/campaigns/{campaign_id}/participations/{participation_id}",
     summary="A participant's page",
+    response_model=ParticipationPage,
     responses=ERRORS,
 )
 async def participation(participation_id: str, campaign: Campaign, dash: Boards) -> dict[str, Any]:
@@ -145,12 +165,15 @@ async def participation(participation_id: str, campaign: Campaign, dash: Boards)
 
 
 @router.get(
-    "/learners", summary="Learners: participations, last one, certifiability", responses=ERRORS
+    "/learners",
+    summary="Learners: participations, last one, certifiability",
+    response_model=list[LearnerRow],
+    responses=ERRORS,
 )
 async def learners(organisation_id: str, dash: Boards, _: Member) -> list[dict[str, Any]]:
     return await dash.learners(organisation_id)
 
 
-@router.get("/places", summary="Places occupied (§8)", responses=ERRORS)
+@router.get("/places", summary="Places occupied (§8)", response_model=Places, responses=ERRORS)
 async def places(organisation_id: str, dash: Boards, _: Member) -> dict[str, Any]:
     return await dash.places(organisation_id)
