@@ -131,6 +131,7 @@ async def _caught_up(p: Projector, applied: int) -> bool:
     return p.progress.applied == applied and p.progress.caught_up
 
 
+@pytest.mark.timeout(600)  # 3,000 events through a loaded local database: minutes
 async def test_sigkilled_three_times_its_documents_equal_a_clean_rebuild(
     infra, db, new_topic, tmp_path
 ):

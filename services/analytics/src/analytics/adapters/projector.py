@@ -15,7 +15,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
@@ -29,7 +29,7 @@ from orga_shared.events.registry import EVENTS, EventRegistry, UnknownEventType
 from orga_shared.observability import get_logger
 
 log = get_logger(__name__)
-Raw = ConsumerRecord[bytes, bytes]
+Raw: TypeAlias = "ConsumerRecord[bytes, bytes]"
 
 
 GROUP_PREFIX = "analytics.projector"
@@ -78,7 +78,7 @@ class ProjectorProgress:
         return self.assigned and bool(self.ends) and self.lag == 0
 
 
-class _FromBeginning(ConsumerRebalanceListener):
+class _FromBeginning(ConsumerRebalanceListener):  # type: ignore[misc]
     """A rebuild reads every partition from its first offset, whatever its group committed."""
 
     def __init__(self, projector: Projector) -> None:
