@@ -115,7 +115,5 @@ def file_name(campaign_name: str, campaign_id: str, now: datetime) -> str:
 def content_disposition(name: str) -> str:
     """`attachment; filename="…"` as the reference sends it, plus RFC 6266's `filename*` (UTF-8):
     an HTTP header is latin-1, a campaign name may hold anything."""
-    fallback = "".join(
-        c if 0x20 <= ord(c) < 0x7F and c not in '"\\' else "_" for c in name
-    )
+    fallback = "".join(c if 0x20 <= ord(c) < 0x7F and c not in '"\\' else "_" for c in name)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
