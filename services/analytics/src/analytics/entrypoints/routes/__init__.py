@@ -1,5 +1,5 @@
 """Analytics' routers, one module per resource; `ROUTERS` is what the app mounts."""
 
-from analytics.entrypoints.routes import dashboards
+from analytics.entrypoints.routes import dashboards, exports
 
-ROUTERS = [dashboards.router]
+ROUTERS = [dashboards.router, exports.router]
