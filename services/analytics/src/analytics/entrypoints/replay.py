@@ -32,12 +32,6 @@ from orga_shared.observability import get_logger
 
 log = get_logger(__name__)
 OnProgress = Callable[[ProjectorProgress], None]
-TOPIC_SETTINGS = {
-    "campaign_topic": "campaign.events",
-    "assessment_topic": "assessment.events",
-    "organisation_topic": "organisation.events",
-    "identity_topic": "identity.events",
-}
 
 
 @dataclass(frozen=True)
@@ -131,18 +125,15 @@ async def replay(
 
 
 def configured_topics(settings: Settings) -> list[str]:
-    """The event topics analytics projects (its settings, with the platform's defaults)."""
-    return [str(getattr(settings, key, default)) for key, default in TOPIC_SETTINGS.items()]
+    """The event topics analytics projects."""
+    return settings.history_topics
 
 
 def configured_projections(settings: Settings) -> list[Projection]:
-    """`analytics.bootstrap.projections(settings)`: the projections the live service runs."""
-    from analytics import bootstrap
+    """The projections the live service runs (`analytics.bootstrap.projections`)."""
+    from analytics.bootstrap import projections
 
-    factory = getattr(bootstrap, "projections", None)
-    if factory is None:
-        raise SystemExit("analytics.bootstrap.projections(settings) is not defined yet")
-    return list(factory(settings))
+    return projections(settings)
 
 
 @contextmanager
@@ -213,6 +204,7 @@ async def _main(args: argparse.Namespace) -> int:
                 until=args.until,
                 batch_size=args.batch_size,
                 on_progress=on_progress,
+                group_prefix=f"{settings.service_name}.projector",
             )
         p = outcome.progress
         switched = f", now live (dropped {outcome.previous})" if outcome.previous else ""
