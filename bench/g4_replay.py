@@ -12,6 +12,8 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
+from analytics.bootstrap import projections
+from analytics.config import Settings as AnalyticsSettings
 from analytics.entrypoints.replay import replay
 from bench import kafkatools
 from bench.baselines import consume_decode_rate
@@ -26,23 +28,29 @@ from bench.harness import (
     unique_name,
     write_result,
 )
-from bench.projection import REGISTRY, STAND_IN, AnswerCounters, produce
+from bench.projection import REAL, produce_history
+from orga_shared.events.envelope import Envelope
+from orga_shared.events.registry import EVENTS
 from orga_shared.observability import configure_logging
 
 GOAL = "replay ÷ raw consume+decode ≥ 0.1 on FerretDB (≥ 0.3 on MongoDB)"
 Client = AsyncMongoClient[dict[str, Any]]
 
 
+def decode_real(record: Any) -> None:
+    """The baseline decodes what the replay decodes: envelope, then the payload's model."""
+    EVENTS.decode(Envelope.from_json_bytes(record.value))
+
+
 async def replay_round(settings: Settings, client: Client, topic: str, n: int, batch: int) -> Round:
-    raw = await consume_decode_rate(settings.kafka_bootstrap, topic)
+    raw = await consume_decode_rate(settings.kafka_bootstrap, topic, decode_real)
     name = unique_name("g4")
     try:
         outcome = await replay(
             client[name],
             bootstrap=settings.kafka_bootstrap,
             topics=[topic],
-            projections=[AnswerCounters()],
-            registry=REGISTRY,
+            projections=projections(AnalyticsSettings()),
             batch_size=batch,
             drop_grace_seconds=0,
             group_prefix=f"bench.{name}",
@@ -74,7 +82,7 @@ async def measure(settings: Settings) -> Result:
         async with kafkatools.fresh_topic(
             settings.kafka_bootstrap, "g4", settings.partitions
         ) as topic:
-            await produce(settings.kafka_bootstrap, topic, n)
+            await produce_history(settings.kafka_bootstrap, topic, n)
             rounds = []
             for i in range(1, settings.rounds + 1):
                 print(f"G4 round {i}/{settings.rounds}", flush=True)
@@ -92,7 +100,7 @@ async def measure(settings: Settings) -> Result:
             "events": n,
             "batch_size": batch,
             "partitions": settings.partitions,
-            "projections": STAND_IN,
+            "projections": REAL,
             "all_applied": complete,
             "database": database,
         },

@@ -17,6 +17,8 @@ from pymongo import AsyncMongoClient
 
 from analytics.adapters.projector import Projector
 from analytics.application.projection import Generation
+from analytics.bootstrap import projections
+from analytics.config import Settings as AnalyticsSettings
 from analytics.entrypoints.replay import replay
 from bench import kafkatools
 from bench.harness import (
@@ -28,11 +30,11 @@ from bench.harness import (
     unique_name,
     write_result,
 )
-from bench.projection import REGISTRY, STAND_IN, AnswerCounters, differing, documents, produce
+from bench.projection import REAL, differing, documents, produce_history
 from orga_shared.observability import configure_logging
 
 GOAL = "0 differing documents: live vs replay (batch 1) vs replay (batch 500)"
-BASES = ("counters", "answers")
+BASES = ("campaigns", "participations", "roster", "participants", "counters", "days")
 Client = AsyncMongoClient[dict[str, Any]]
 
 
@@ -42,9 +44,8 @@ async def live_run(settings: Settings, client: Client, db: str, topic: str, n: i
         settings.kafka_bootstrap,
         [topic],
         f"bench.{db}.live",
-        [AnswerCounters(per_event=True)],
+        projections(AnalyticsSettings()),
         gen,
-        registry=REGISTRY,
         batch_size=500,
     )
     stop = asyncio.Event()
@@ -52,7 +53,7 @@ async def live_run(settings: Settings, client: Client, db: str, topic: str, n: i
     size = n // chunks
     for i in range(chunks):
         count = size if i < chunks - 1 else n - size * (chunks - 1)
-        await produce(settings.kafka_bootstrap, topic, count, seed=100 + i)
+        await produce_history(settings.kafka_bootstrap, topic, count, seed=100 + i)
         await asyncio.sleep(0.2)
     deadline = time.monotonic() + 600
     while not (projector.progress.applied >= n and projector.progress.caught_up):
@@ -71,8 +72,7 @@ async def replayed(settings: Settings, client: Client, topic: str, batch: int):
             client[name],
             bootstrap=settings.kafka_bootstrap,
             topics=[topic],
-            projections=[AnswerCounters(per_event=True)],
-            registry=REGISTRY,
+            projections=projections(AnalyticsSettings()),
             batch_size=batch,
             drop_grace_seconds=0,
             group_prefix=f"bench.{name}",
@@ -139,7 +139,7 @@ async def measure(settings: Settings) -> Result:
         details={
             "events": n,
             "chunks": chunks,
-            "projections": STAND_IN + ", one document per answer",
+            "projections": REAL,
             "database": database,
         },
         rounds=[{"value": r["differing"], "baseline": r["documents"], **r} for r in rounds],

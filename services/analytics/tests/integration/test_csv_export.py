@@ -118,6 +118,9 @@ class Feed:
         for p in self.projections:
             if event.event_type in p.event_types:
                 await p.apply(self.gen, Record(env, event, topic, 0, offset))
+        for p in self.projections:  # the projector's end of batch
+            if hasattr(p, "flush"):
+                await p.flush(self.gen)
 
 
 @dataclass

@@ -272,17 +272,36 @@ class ParticipationsProjection:
         await gen.col("participants").create_index([("user_id", ASCENDING)], name="by_user")
         await gen.col("days").create_index([("campaign_id", ASCENDING)], name="by_campaign")
 
+    def __init__(self) -> None:
+        self._answers: dict[tuple[str, str], tuple[int, Doc]] = {}
+        """Answers not yet written, per (generation, participation): the latest one only."""
+
+    async def flush(self, gen: Generation) -> None:
+        """Write the answers held back: one write per participation, not per answer (the bulk
+        of the history). The projector calls it at the end of every batch, before committing
+        the batch's offsets; any other event of the projection flushes first, so they stay in
+        order."""
+        pending = [(pid, v, f) for (g, pid), (v, f) in self._answers.items() if g == gen.name]
+        for pid, _, _ in pending:
+            del self._answers[(gen.name, pid)]
+        for pid, v, fields in pending:
+            await guarded_set(gen.col("participations"), pid, v, fields)
+
+    def discard(self) -> None:
+        """A failed batch is read again: what it held back is forgotten."""
+        self._answers.clear()
+
     async def apply(self, gen: Generation, record: Record) -> None:
         event, env = record.event, record.envelope
         v = env.stream_version
-        if isinstance(event, AnswerRecorded):  # the bulk of the history: one write
-            await guarded_set(
-                gen.col("participations"),
-                event.participation_id,
-                v,
-                {"answer_count": event.answer_number, "progression": event.progression},
-            )
+        if isinstance(event, AnswerRecorded):
+            slot = (gen.name, event.participation_id)
+            held = self._answers.get(slot)
+            if held is None or held[0] < v:
+                fields = {"answer_count": event.answer_number, "progression": event.progression}
+                self._answers[slot] = (v, fields)
             return
+        await self.flush(gen)
         if isinstance(event, UserErased):
             await self._erase(gen, record, event.user_id)
             return

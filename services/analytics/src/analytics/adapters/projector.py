@@ -211,16 +211,23 @@ class Projector:
                         break
                     await self._apply(raw)
                     done[tp] = raw.offset + 1
+            await self._flush()
         except asyncio.CancelledError:
-            await self._commit(done)
+            with contextlib.suppress(Exception):
+                await self._flush()
+                await self._commit(done)
             raise
         except Exception as exc:
-            # The database (or a projection) failed: keep what is done, read the rest again.
+            # The database (or a projection) failed: read the whole batch again (every write
+            # is idempotent; what projections held back is forgotten).
             log.warning("projector_apply_failed", error=repr(exc))
-            await self._commit(done)
+            for projection in self.projections:
+                discard = getattr(projection, "discard", None)
+                if discard is not None:
+                    discard()
             for tp, records in batches.items():
                 with contextlib.suppress(IllegalStateError, KafkaError):
-                    self.consumer.seek(tp, done.get(tp, records[0].offset))
+                    self.consumer.seek(tp, records[0].offset)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.retry_seconds)
             return 0
@@ -230,6 +237,13 @@ class Projector:
         ):
             await self._refresh(True)
         return sum(len(r) for r in batches.values())
+
+    async def _flush(self) -> None:
+        """Projections that hold writes back within a batch (`flush(gen)`) write them now."""
+        for projection in self.projections:
+            flush = getattr(projection, "flush", None)
+            if flush is not None:
+                await flush(self.gen)
 
     async def _apply(self, raw: Raw) -> None:
         try:

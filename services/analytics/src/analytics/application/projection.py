@@ -54,7 +54,10 @@ class Record:
 
 
 class Projection(Protocol):
-    """Turns events into document writes of one generation; every write is idempotent."""
+    """Turns events into document writes of one generation; every write is idempotent.
+
+    A projection may also hold writes back within a batch (`flush(gen)`, called by the
+    projector before it commits the batch's offsets, and `discard()` when a batch fails)."""
 
     event_types: frozenset[str]
 
