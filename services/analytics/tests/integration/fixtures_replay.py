@@ -163,14 +163,22 @@ async def committed(bootstrap: str, group: str, topic: str) -> int:
 
 async def _child(args: argparse.Namespace) -> None:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(args.mongo, tz_aware=True)
+    if args.real:
+        from analytics.bootstrap import projections
+        from analytics.config import Settings
+        from orga_shared.events.registry import EVENTS
+
+        chosen, registry = projections(Settings()), EVENTS
+    else:
+        chosen, registry = [CampaignCounter()], REGISTRY
     try:
         projector = Projector(
             args.bootstrap,
             [args.topic],
             args.group,
-            [CampaignCounter()],
+            chosen,
             Generation(client[args.db], args.gen),
-            registry=REGISTRY,
+            registry=registry,
             batch_size=args.batch_size,
             consumer_options={"session_timeout_ms": 6000, "heartbeat_interval_ms": 1000},
         )
@@ -185,4 +193,5 @@ if __name__ == "__main__":
     for name in ("bootstrap", "topic", "mongo", "db", "gen", "group"):
         parser.add_argument(f"--{name}", required=True)
     parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--real", action="store_true", help="analytics' own projections")
     asyncio.run(_child(parser.parse_args()))

@@ -12,12 +12,16 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from analytics.adapters.projector import Projector
 from analytics.application.projection import Generation
+from analytics.bootstrap import projections
+from analytics.config import Settings
 from orga_shared.testing.fixtures import eventually
+from orga_shared.testing.histories import produce_history
 
 from .fixtures_replay import (
     REGISTRY,
@@ -177,3 +181,63 @@ async def test_sigkilled_three_times_its_documents_equal_a_clean_rebuild(
 async def _spawn(cmd: list[str], log: Path) -> asyncio.subprocess.Process:
     with log.open("ab") as out:
         return await asyncio.create_subprocess_exec(*cmd, stdout=subprocess.DEVNULL, stderr=out)
+
+
+REAL_BASES = ("campaigns", "participations", "roster", "participants", "counters", "days")
+
+
+async def _documents(gen: Generation) -> dict[str, list[dict[str, Any]]]:
+    return {b: [d async for d in gen.col(b).find({}).sort("_id", 1)] for b in REAL_BASES}
+
+
+async def test_the_real_projections_sigkilled_three_times_equal_a_clean_rebuild(
+    infra, db, new_topic, tmp_path
+):
+    """Analytics' own projections (counters per partition, contributions, answers held back
+    within a batch): a projector killed -9 three times mid-stream, then restarted, leaves
+    exactly the documents of a clean rebuild."""
+    topic = await new_topic("test.history", partitions=3)
+    n = int(os.environ.get("TEST_PROJECTOR_KILL_EVENTS", "3000"))
+    await produce_history(infra.kafka_bootstrap, topic, n, seed=11)
+    group = f"test.projector.{uuid.uuid4().hex[:8]}"
+    seed = int(os.environ.get("TEST_PROJECTOR_KILL_SEED", str(int(time.time()))))
+    rng = random.Random(seed)
+    crashed = Generation(db, "g1")
+    cmd = [
+        sys.executable,
+        str(CHILD),
+        *("--bootstrap", infra.kafka_bootstrap, "--topic", topic, "--mongo", infra.mongo_url),
+        *("--db", db.name, "--gen", "g1", "--group", group, "--batch-size", "100", "--real"),
+    ]
+    log = tmp_path / "child.log"
+    kills = 0
+    for low, high in ((0.1, 0.3), (0.4, 0.6), (0.7, 0.85)):
+        threshold = int(n / 40 * rng.uniform(low, high))  # ~40 events per participation
+        child = await _spawn(cmd, log)
+        try:
+            while await crashed.col("participations").count_documents({}) < threshold:
+                if child.returncode is not None:
+                    break
+                await asyncio.sleep(0.2)
+        finally:
+            if child.returncode is None:
+                kills += 1
+                child.send_signal(signal.SIGKILL)
+            await child.wait()
+    finished = await _spawn(cmd, log)
+    assert await asyncio.wait_for(finished.wait(), 400) == 0, log.read_text()[-2000:]
+    assert kills == 3, "a child ended before its kill"
+
+    clean = Generation(db, "g2")
+    rebuild = Projector(
+        infra.kafka_bootstrap,
+        [topic],
+        f"{group}.clean",
+        projections(Settings()),
+        clean,
+        batch_size=500,
+    )
+    await rebuild.run_until_caught_up()
+    ours, theirs = await _documents(crashed), await _documents(clean)
+    assert sum(len(v) for v in ours.values()) > n / 40, "the history projected nothing"
+    assert ours == theirs, f"seed {seed}"
