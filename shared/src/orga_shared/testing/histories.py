@@ -8,6 +8,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from orga_shared.content.freeze import freeze_target
 from orga_shared.content.loader import load_release
@@ -62,7 +63,7 @@ def history(n: int, seed: int = 7, answers: int = 30) -> Iterator[tuple[bytes, b
         target=target,
     )
     yield campaign_id.encode(), envelope(f"campaign-{campaign_id}", created)
-    sent, active = 1, []
+    sent, active = 1, list[list[Any]]()
     learner = 0
     while sent < n:
         if len(active) < 50:

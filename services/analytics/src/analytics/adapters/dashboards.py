@@ -5,6 +5,7 @@ campaign, people by `_id $in`), never a scan of events (docs/domain/pix-orga.md 
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -47,11 +48,49 @@ def _sum(
     return out
 
 
+class RosterCache:
+    """A campaign's roster joined with its people, kept between requests while nothing changed.
+
+    Lists (participants, results per learner) sort by name, and names live apart from the
+    projections (ADR 17), so a list reads the whole roster and its people: O(participations).
+    The joined rows are kept per generation and campaign, and used again while the campaign's
+    counter documents show the same offsets (any participation event moves one) and for at most
+    `ttl` seconds (a renamed learner shows within that delay). Paging, filtering and sorting then
+    work on rows in memory.
+    """
+
+    def __init__(self, ttl: float = 30.0, size: int = 64) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._rows: dict[tuple[str, str], tuple[Any, float, list[Doc], dict[str, Doc]]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[str, str], signature: Any) -> tuple[list[Doc], dict[str, Doc]] | None:
+        found = self._rows.get(key)
+        if found is None or found[0] != signature or time.monotonic() - found[1] > self.ttl:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found[2], found[3]
+
+    def put(
+        self, key: tuple[str, str], signature: Any, rows: list[Doc], people: dict[str, Doc]
+    ) -> None:
+        if len(self._rows) >= self.size:
+            oldest = min(self._rows, key=lambda k: self._rows[k][1])
+            del self._rows[oldest]
+        self._rows[key] = (signature, time.monotonic(), rows, people)
+
+
 class Dashboards:
-    def __init__(self, gen: Generation, people: People, release: Release) -> None:
+    def __init__(
+        self, gen: Generation, people: People, release: Release, cache: RosterCache | None = None
+    ) -> None:
         self.gen = gen
         self.people = people
         self.release = release
+        self.cache = cache or RosterCache(ttl=0)
         self.names = {c.code: c.name for a in release.areas for c in a.competences}
         self.colors = {c.code: a.color for a in release.areas for c in a.competences}
 
@@ -169,6 +208,19 @@ class Dashboards:
         found = self.gen.col("roster").find({"campaign_id": campaign_id})
         return [d async for d in found if not d.get("deleted")]
 
+    async def roster(self, campaign_id: str) -> tuple[list[Doc], dict[str, Doc]]:
+        """The campaign's participations and their people (from the cache while unchanged)."""
+        found = self.gen.col("counters").find({"campaign_id": campaign_id}, {"offset": 1})
+        signature = tuple(sorted([(str(d["_id"]), d.get("offset")) async for d in found]))
+        key = (self.gen.name, campaign_id)
+        cached = self.cache.get(key, signature)
+        if cached is not None:
+            return cached
+        every = await self.participations(campaign_id)
+        people = await self.people.of(every)
+        self.cache.put(key, signature, every, people)
+        return every, people
+
     async def participants(
         self,
         campaign: Doc,
@@ -181,8 +233,7 @@ class Dashboards:
         size: int,
     ) -> Doc:
         """§3.1 participants list: one row per current (non-improved) participation."""
-        every = await self.participations(campaign["_id"])
-        people = await self.people.of(every)
+        every, people = await self.roster(campaign["_id"])
         count_by_stream: dict[str, int] = defaultdict(int)
         for p in every:
             count_by_stream[p["stream"]] += 1
@@ -286,8 +337,8 @@ class Dashboards:
         """§3.2 / §3.3 list: one row per learner, their latest sending, evolution vs the one
         before; filters: divisions, groups, badges (all of them), stages reached, search,
         certifiability (profiles collections)."""
-        every = [p for p in await self.participations(campaign["_id"]) if p.get("shared_at")]
-        people = await self.people.of(every)
+        everyone, people = await self.roster(campaign["_id"])
+        every = [p for p in everyone if p.get("shared_at")]
         by_stream: dict[str, list[Doc]] = defaultdict(list)
         for p in every:
             by_stream[p["stream"]].append(p)
@@ -470,6 +521,19 @@ class Dashboards:
     # --- organisation: learners and places (§7.5, §8) -----------------------------------------
 
     async def learners(self, organisation_id: str) -> list[Doc]:
+        """§7.5: each learner's participations, last one, certifiability (cached like the
+        rosters while the organisation's counter documents are unchanged)."""
+        marks = self.gen.col("counters").find({"organisation_id": organisation_id}, {"offset": 1})
+        signature = tuple(sorted([(str(d["_id"]), d.get("offset")) async for d in marks]))
+        key = (self.gen.name, f"organisation:{organisation_id}")
+        cached = self.cache.get(key, signature)
+        if cached is not None:
+            return [dict(r) for r in cached[0]]
+        rows = await self._learners(organisation_id)
+        self.cache.put(key, signature, rows, {})
+        return [dict(r) for r in rows]
+
+    async def _learners(self, organisation_id: str) -> list[Doc]:
         found = self.gen.col("roster").find({"organisation_id": organisation_id})
         by_learner: dict[str, list[Doc]] = defaultdict(list)
         async for p in found:

@@ -269,6 +269,9 @@ class ParticipationsProjection:
         await roster.create_index([("campaign_id", ASCENDING)], name="by_campaign")
         await roster.create_index([("organisation_id", ASCENDING)], name="by_organisation")
         await gen.col("counters").create_index([("campaign_id", ASCENDING)], name="by_campaign")
+        await gen.col("counters").create_index(
+            [("organisation_id", ASCENDING)], name="by_organisation"
+        )
         await gen.col("participants").create_index([("user_id", ASCENDING)], name="by_user")
         await gen.col("days").create_index([("campaign_id", ASCENDING)], name="by_campaign")
 
