@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from analytics.adapters.people import People
+from analytics.adapters.projections import details
 from analytics.application.projection import Generation
 from analytics.domain import csv_format as fmt
 from orga_shared.content.models import Release
@@ -47,8 +48,8 @@ RUN_SIZE = 5000
 CHUNK_BYTES = 64 * 1024
 _RECORD = struct.Struct(">II")
 _NEWEST_FIRST = 10**19
-_SKIPPED_FIELDS = {"skills": 0, "tubes": 0, "tube_scores": 0}
-"""Not exported (skill columns are out of scope): not read."""
+_SKIPPED_FIELDS = {"v": 0}
+"""The guard version: not exported."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def assessment_layout(campaign: Doc, organisation: Doc | None, release: Release)
         got = set(p.get("badges") or ())
         out += [b.key in got for b in badges]
         out.append(p.get("mastery_rate", fmt.NA))
-        counts = {c["id"]: c for c in p.get("competences") or ()}
+        counts = {c["id"]: c for c in details(p).get("competences") or ()}
         sums: dict[str, list[int]] = {}
         for code in competences:
             c = counts.get(code, {})
@@ -220,7 +221,7 @@ def profiles_layout(campaign: Doc, organisation: Doc | None, release: Release) -
             bool(p.get("is_certifiable")),
             p.get("certifiable_competences", 0),
         ]
-        levels = {c["competence"]: c for c in p.get("competence_levels") or ()}
+        levels = {c["competence"]: c for c in details(p).get("competence_levels") or ()}
         for c in pix:
             level = levels.get(c.code, {})
             out += [level.get("level", 0), level.get("pix", 0)]

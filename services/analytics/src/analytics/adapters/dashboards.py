@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from analytics.adapters.people import People
+from analytics.adapters.projections import details
 from analytics.application.projection import Generation
 from analytics.domain.scores import BUCKET_LABELS, evolution, key, recommendation
 from orga_shared.content.models import Release
@@ -497,7 +498,7 @@ class Dashboards:
                     "name": self._name(c["competence"]),
                     "area_color": self._color(c["competence"]),
                 }
-                for c in p.get("competence_levels", [])
+                for c in details(p).get("competence_levels", [])
             ]
             return out
         target = FrozenTarget.model_validate(campaign["target"])
@@ -510,9 +511,9 @@ class Dashboards:
                 "total": c["total"],
                 "mastery_rate": round(c["validated"] / c["total"], 2) if c["total"] else 0.0,
             }
-            for c in p.get("competences", [])
+            for c in details(p).get("competences", [])
         ]
-        out["topics"] = self._tubes(target, p.get("tube_scores", {}), 1)
+        out["topics"] = self._tubes(target, details(p).get("tube_scores", {}), 1)
         return out
 
     def _name(self, code: str) -> str:

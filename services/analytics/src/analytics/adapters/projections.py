@@ -5,8 +5,9 @@ Collections of a generation (`Generation.col`):
 - `campaigns`: a campaign's facts (name, code, type, owner, target, archive) and `organisations`
   (name, type, managing students), version-guarded by the stream version.
 - `participations`: one document per participation (status, dates, progression, improved /
-  deleted, and once shared the frozen results of `ResultsShared` / `ProfileShared`), guarded by
-  the participant stream's version.
+  deleted, and once shared the frozen results of `ResultsShared` / `ProfileShared`, their
+  per-competence, per-topic and per-skill details packed in `details`), guarded by the
+  participant stream's version.
 - `roster`: the same participations without their details (what the lists read).
 - `participants`: one per participant stream (a learner in a campaign): its *contribution* to the
   campaign's counters (current status, start and send days, latest shared result) and the stream
@@ -56,9 +57,17 @@ from orga_shared.contracts.campaign import (
 )
 from orga_shared.contracts.identity import UserErased
 from orga_shared.contracts.organisation import OrganisationCreated
+from orga_shared.packing import pack, unpack
 
 Doc = dict[str, Any]
 PARIS = ZoneInfo("Europe/Paris")
+
+
+def details(participation: Doc) -> Doc:
+    """A sent participation's details (per competence, topic and skill; per competence levels
+    of a profile), packed in one value: the lists never read them (`orga_shared.packing`)."""
+    raw = participation.get("details")
+    return unpack(raw) if raw else {}
 
 
 def day_of(at: datetime | None) -> str | None:
@@ -380,10 +389,14 @@ class ParticipationsProjection:
                             "stage_reached": event.stage.reached if event.stage else None,
                             "stage_total": event.stage.total if event.stage else None,
                             "badges": list(event.badges),
-                            "competences": [c.model_dump() for c in event.competences],
-                            "tubes": [t.model_dump() for t in event.tubes],
-                            "skills": {key(s.skill_id): s.status for s in event.skills},
-                            "tube_scores": result["tubes"],
+                            "details": pack(
+                                {
+                                    "competences": [c.model_dump() for c in event.competences],
+                                    "tubes": [t.model_dump() for t in event.tubes],
+                                    "skills": {s.skill_id: s.status for s in event.skills},
+                                    "tube_scores": result["tubes"],
+                                }
+                            ),
                         },
                     )
                 )
@@ -405,7 +418,9 @@ class ParticipationsProjection:
                             "pix_score": event.pix_score,
                             "is_certifiable": event.is_certifiable,
                             "certifiable_competences": event.certifiable_competences,
-                            "competence_levels": [c.model_dump() for c in event.competences],
+                            "details": pack(
+                                {"competence_levels": [c.model_dump() for c in event.competences]}
+                            ),
                         },
                     )
                 )
