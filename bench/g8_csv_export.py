@@ -61,6 +61,7 @@ from orga_shared.contracts.campaign import (
 )
 from orga_shared.membership import MembershipProjection, membership_key
 from orga_shared.names import fold
+from orga_shared.packing import pack
 from orga_shared.testing.tokens import TokenFactory
 
 GOAL = "export rows/s ÷ bare csv.writer ≥ 0.5; peak RSS 100k ÷ 10k ≤ 1.2; first byte ≤ 1 s"
@@ -140,13 +141,21 @@ def participation(i: int, rng: random.Random, skills: tuple[TargetSkill, ...]) -
             stage_reached=1 + sum(rate * 100 >= t for t in (30, 60, 90)),
             stage_total=4,
             badges=[b for b in ("A", "B") if rate >= 0.5 and rng.random() < 0.7],
-            competences=[{"id": c, "validated": v, "total": t} for c, (v, t) in per.items()],
-            tubes=[{"id": f"t{c}", "validated": v, "total": t} for c, (v, t) in per.items()],
-            skills={
-                key(s.skill_id): "validated" if s.skill_id in validated else "invalidated"
-                for s in skills
-            },
-            tube_scores={key(f"t{c}"): 50.0 for c in per},
+            details=pack(  # as analytics' projection packs them
+                {
+                    "competences": [
+                        {"id": c, "validated": v, "total": t} for c, (v, t) in per.items()
+                    ],
+                    "tubes": [
+                        {"id": f"t{c}", "validated": v, "total": t} for c, (v, t) in per.items()
+                    ],
+                    "skills": {
+                        s.skill_id: "validated" if s.skill_id in validated else "invalidated"
+                        for s in skills
+                    },
+                    "tube_scores": {key(f"t{c}"): 50.0 for c in per},
+                }
+            ),
         )
     return doc
 
