@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -209,10 +209,16 @@ class Dashboards:
         found = self.gen.col("roster").find({"campaign_id": campaign_id})
         return [d async for d in found if not d.get("deleted")]
 
-    async def roster(self, campaign_id: str) -> tuple[list[Doc], dict[str, Doc]]:
-        """The campaign's participations and their people (from the cache while unchanged)."""
+    async def _signature(self, campaign_id: str) -> tuple[tuple[str, Any], ...]:
+        """Where the campaign's counter documents are: any participation event moves one."""
         found = self.gen.col("counters").find({"campaign_id": campaign_id}, {"offset": 1})
-        signature = tuple(sorted([(str(d["_id"]), d.get("offset")) async for d in found]))
+        return tuple(sorted([(str(d["_id"]), d.get("offset")) async for d in found]))
+
+    async def roster(
+        self, campaign_id: str, signature: tuple[tuple[str, Any], ...] | None = None
+    ) -> tuple[list[Doc], dict[str, Doc]]:
+        """The campaign's participations and their people (from the cache while unchanged)."""
+        signature = signature if signature is not None else await self._signature(campaign_id)
         key = (self.gen.name, campaign_id)
         cached = self.cache.get(key, signature)
         if cached is not None:
@@ -222,48 +228,69 @@ class Dashboards:
         self.cache.put(key, signature, every, people)
         return every, people
 
+    async def _sorted_rows(
+        self, campaign: Doc, kind: str, build: Callable[[list[Doc], dict[str, Doc]], list[Doc]]
+    ) -> list[Doc]:
+        """Every row of one list, built and sorted by name once while the roster is unchanged
+        (requests then only filter and slice)."""
+        signature = await self._signature(campaign["_id"])
+        key = (self.gen.name, f"{campaign['_id']}:{kind}")
+        cached = self.cache.get(key, signature)
+        if cached is not None:
+            return cached[0]
+        every, people = await self.roster(campaign["_id"], signature)
+        rows = build(every, people)
+        rows.sort(key=lambda r: r["_sort"])
+        self.cache.put(key, signature, rows, {})
+        return rows
+
     async def participants(
         self,
         campaign: Doc,
         *,
         status: str | None,
-        divisions: list[str],
-        groups: list[str],
+        divisions: Sequence[str],
+        groups: Sequence[str],
         search: str | None,
         page: int,
         size: int,
     ) -> Doc:
         """§3.1 participants list: one row per current (non-improved) participation."""
-        every, people = await self.roster(campaign["_id"])
-        count_by_stream: dict[str, int] = defaultdict(int)
-        for p in every:
-            count_by_stream[p["stream"]] += 1
-        rows = []
-        for p in every:
-            if p.get("improved"):
-                continue
-            who = people[p["_id"]]
-            if status and p["status"] != status:
-                continue
-            if not _in(who.get("division"), divisions) or not _in(who.get("group"), groups):
-                continue
-            if search and not _matches(search, who):
-                continue
-            rows.append(
-                {
-                    "participation_id": p["_id"],
-                    "first_name": who["first_name"],
-                    "last_name": who["last_name"],
-                    "participant_external_id": who["participant_external_id"],
-                    "division": who["division"],
-                    "group": who["group"],
-                    "status": p["status"],
-                    "created_at": p["created_at"],
-                    "shared_at": p.get("shared_at"),
-                    "participation_count": count_by_stream[p["stream"]],
-                    "_sort": (who["sort"], fold(who["first_name"])),
-                }
-            )
+
+        def build(every: list[Doc], people: dict[str, Doc]) -> list[Doc]:
+            count_by_stream: dict[str, int] = defaultdict(int)
+            for p in every:
+                count_by_stream[p["stream"]] += 1
+            rows = []
+            for p in every:
+                if p.get("improved"):
+                    continue
+                who = people[p["_id"]]
+                rows.append(
+                    {
+                        "participation_id": p["_id"],
+                        "first_name": who["first_name"],
+                        "last_name": who["last_name"],
+                        "participant_external_id": who["participant_external_id"],
+                        "division": who["division"],
+                        "group": who["group"],
+                        "status": p["status"],
+                        "created_at": p["created_at"],
+                        "shared_at": p.get("shared_at"),
+                        "participation_count": count_by_stream[p["stream"]],
+                        "_sort": (who["sort"], fold(who["first_name"])),
+                    }
+                )
+            return rows
+
+        rows = [
+            r
+            for r in await self._sorted_rows(campaign, "participants", build)
+            if (not status or r["status"] == status)
+            and _in(r["division"], divisions)
+            and _in(r["group"], groups)
+            and (not search or _matches(search, r))
+        ]
         return _page(rows, page, size)
 
     # --- results (§3.2, §3.3) ----------------------------------------------------------------
@@ -338,48 +365,53 @@ class Dashboards:
         """§3.2 / §3.3 list: one row per learner, their latest sending, evolution vs the one
         before; filters: divisions, groups, badges (all of them), stages reached, search,
         certifiability (profiles collections)."""
-        everyone, people = await self.roster(campaign["_id"])
-        every = [p for p in everyone if p.get("shared_at")]
-        by_stream: dict[str, list[Doc]] = defaultdict(list)
-        for p in every:
-            by_stream[p["stream"]].append(p)
-        rows = []
-        for sendings in by_stream.values():
-            sendings.sort(key=lambda p: (p["shared_at"], p["attempt"]), reverse=True)
-            latest = sendings[0]
-            previous = sendings[1] if len(sendings) > 1 else None
-            who = people[latest["_id"]]
-            if search and not _matches(search, who):
-                continue
-            if not _in(who.get("division"), divisions) or not _in(who.get("group"), groups):
-                continue
-            if badges and not set(badges) <= set(latest.get("badges", [])):
-                continue
-            if stages and latest.get("stage_reached") not in stages:
-                continue
-            if certifiable is not None and latest.get("is_certifiable") != certifiable:
-                continue
-            measure = "pix_score" if campaign["type"] == "PROFILES_COLLECTION" else "mastery_rate"
-            rows.append(
-                {
-                    "participation_id": latest["_id"],
-                    "first_name": who["first_name"],
-                    "last_name": who["last_name"],
-                    "participant_external_id": who["participant_external_id"],
-                    "mastery_rate": latest.get("mastery_rate"),
-                    "pix_score": latest.get("pix_score"),
-                    "is_certifiable": latest.get("is_certifiable"),
-                    "certifiable_competences": latest.get("certifiable_competences"),
-                    "shared_count": len(sendings),
-                    "badges": latest.get("badges", []),
-                    "stage_reached": latest.get("stage_reached"),
-                    "stage_total": latest.get("stage_total"),
-                    "evolution": evolution(
-                        previous.get(measure) if previous else None, latest.get(measure)
-                    ),
-                    "_sort": (who["sort"], fold(who["first_name"])),
-                }
-            )
+        measure = "pix_score" if campaign["type"] == "PROFILES_COLLECTION" else "mastery_rate"
+
+        def build(everyone: list[Doc], people: dict[str, Doc]) -> list[Doc]:
+            by_stream: dict[str, list[Doc]] = defaultdict(list)
+            for p in everyone:
+                if p.get("shared_at"):
+                    by_stream[p["stream"]].append(p)
+            rows = []
+            for sendings in by_stream.values():
+                sendings.sort(key=lambda p: (p["shared_at"], p["attempt"]), reverse=True)
+                latest = sendings[0]
+                previous = sendings[1] if len(sendings) > 1 else None
+                who = people[latest["_id"]]
+                rows.append(
+                    {
+                        "participation_id": latest["_id"],
+                        "first_name": who["first_name"],
+                        "last_name": who["last_name"],
+                        "participant_external_id": who["participant_external_id"],
+                        "mastery_rate": latest.get("mastery_rate"),
+                        "pix_score": latest.get("pix_score"),
+                        "is_certifiable": latest.get("is_certifiable"),
+                        "certifiable_competences": latest.get("certifiable_competences"),
+                        "shared_count": len(sendings),
+                        "badges": latest.get("badges", []),
+                        "stage_reached": latest.get("stage_reached"),
+                        "stage_total": latest.get("stage_total"),
+                        "evolution": evolution(
+                            previous.get(measure) if previous else None, latest.get(measure)
+                        ),
+                        "_division": who.get("division"),
+                        "_group": who.get("group"),
+                        "_sort": (who["sort"], fold(who["first_name"])),
+                    }
+                )
+            return rows
+
+        rows = [
+            r
+            for r in await self._sorted_rows(campaign, "results", build)
+            if (not search or _matches(search, r))
+            and _in(r["_division"], divisions)
+            and _in(r["_group"], groups)
+            and (not badges or set(badges) <= set(r["badges"]))
+            and (not stages or r["stage_reached"] in stages)
+            and (certifiable is None or r["is_certifiable"] == certifiable)
+        ]
         return _page(rows, page, size)
 
     # --- analysis (§3.4) ---------------------------------------------------------------------
@@ -594,12 +626,9 @@ def _matches(search: str, who: Doc) -> bool:
 
 
 def _page(rows: list[Doc], page: int, size: int) -> Doc:
-    rows.sort(key=lambda r: r["_sort"])
-    for r in rows:
-        r.pop("_sort")
-    return {
-        "items": rows[(page - 1) * size : page * size],
-        "total": len(rows),
-        "page": page,
-        "size": size,
-    }
+    """One page of rows already sorted; the hidden keys (`_…`) stay out."""
+    shown = [
+        {k: v for k, v in r.items() if not k.startswith("_")}
+        for r in rows[(page - 1) * size : page * size]
+    ]
+    return {"items": shown, "total": len(rows), "page": page, "size": size}
