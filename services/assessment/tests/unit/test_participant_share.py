@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -344,3 +344,31 @@ def test_deleting_marks_every_attempt_deleted_once() -> None:
     assert all(a.deleted for a in after.attempts)
     assert decide_delete(after, "teacher-1") == []
     assert decide_delete(INITIAL, "teacher-1") == []
+
+
+def test_improving_again_during_an_unfinished_improvement_opens_no_new_assessment() -> None:
+    """§2.6: the reference reuses an unfinished improving assessment."""
+    from dataclasses import replace as _replace
+
+    from assessment.domain.participant import Attempt, ParticipantState, decide_improve, fold
+
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    attempt = Attempt(
+        participation_id="p",
+        number=1,
+        status="TO_SHARE",
+        created_at=now - timedelta(days=10),
+        assessment_id="a1",
+        assessment_started_at=now - timedelta(days=10),
+        completed=True,
+    )
+    old_failure = KnowledgeElement(
+        "@web3", "@web", "1.1", "invalidated", "direct", 0.0, now - timedelta(days=9), "x", "a1"
+    )
+    attempt = _replace(attempt, knowledge={old_failure.skill_id: old_failure})
+    state = ParticipantState(campaign_id="c", user_id="u", organisation_id="o", attempts=(attempt,))
+    first = decide_improve(state, now)
+    assert [e.event_type for e in first] == ["ImprovementStarted", "AssessmentOpened"]
+    improving = fold(state, first)
+    assert improving.current is not None and improving.current.improving
+    assert decide_improve(improving, now + timedelta(minutes=5)) == []

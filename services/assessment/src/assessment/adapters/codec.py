@@ -114,6 +114,7 @@ def _attempt(a: Attempt) -> dict[str, Any]:
         "validated": a.validated_skills,
         "improved": a.improved,
         "deleted": a.deleted,
+        "improving": a.improving,
     }
 
 
@@ -137,6 +138,7 @@ def _attempt_back(d: dict[str, Any]) -> Attempt:
         validated_skills=d["validated"],
         improved=d["improved"],
         deleted=d["deleted"],
+        improving=d.get("improving", False),
     )
 
 

@@ -290,7 +290,7 @@ async def improve(ctx: Context, user_id: str, campaign_id: str) -> ParticipantSt
 
     def decide(state: ParticipantState) -> list[DomainEvent]:
         events = decide_improve(state, ctx.clock())
-        return [*events, *ask_next(fold(state, events), index)]
+        return [*events, *ask_next(fold(state, events), index)] if events else []
 
     return (await _run(ctx, participant_stream(campaign_id, user_id), user_id, decide)).state
 

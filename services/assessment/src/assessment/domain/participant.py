@@ -179,6 +179,8 @@ class Attempt:
     validated_skills: int | None = None
     improved: bool = False
     deleted: bool = False
+    improving: bool = False
+    """The current assessment was opened by « Je retente » (§2.6 improve) and is unfinished."""
 
     def answer(self, answer_id: str) -> Answer | None:
         return next((a for a in reversed(self.answers) if a.answer_id == answer_id), None)
@@ -290,10 +292,12 @@ def evolve(state: ParticipantState, event: DomainEvent) -> ParticipantState:
             )
         case AssessmentCompleted() if current is not None:
             return state._with_current(
-                replace(current, completed=True, status="TO_SHARE", current=None)
+                replace(current, completed=True, status="TO_SHARE", current=None, improving=False)
             )
         case ImprovementStarted() if current is not None:
-            return state._with_current(replace(current, status="STARTED", completed=False))
+            return state._with_current(
+                replace(current, status="STARTED", completed=False, improving=True)
+            )
         case ResultsShared() if current is not None:
             return state._with_current(
                 replace(
@@ -607,6 +611,8 @@ def decide_improve(state: ParticipantState, now: datetime) -> list[DomainEvent]:
         raise Refused(
             "CANNOT_IMPROVE", "Une collecte de profils ne se repasse pas avant l'envoi.", 409
         )
+    if attempt.improving and not attempt.completed:
+        return []  # §2.6: the unfinished improving assessment goes on, no new one
     if not can_improve_now(attempt, now):
         raise Refused(
             "NOTHING_TO_IMPROVE",
