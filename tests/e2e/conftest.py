@@ -73,6 +73,9 @@ def system(infra) -> Iterator[System]:
     for s in SERVICES:
         env[f"ORGA_{s.upper()}_PORT"] = str(ports[s])
         env[f"ORGA_{s.upper()}_DATABASE"] = f"e2e_{run}_{s}"
+        # consumer groups derive from the service name: an e2e run must not move the offsets
+        # of `make run`'s services (nor of another run) on the shared topics
+        env[f"ORGA_{s.upper()}_SERVICE_NAME"] = f"{s}-e2e-{run}"
         env[f"ORGA_WEB_{s.upper()}_URL"] = urls[s]
         databases.append(f"e2e_{run}_{s}")
     system = System(urls=urls, databases=databases)
