@@ -6,9 +6,10 @@ UV_VERSION := 0.13.9
 export PATH := $(HOME)/.local/bin:$(PATH)
 UV := uv
 NAME ?=
+UNTIL ?=
 
 .PHONY: help uv install infra-install infra-up infra-down infra-status infra-clean run down \
-        test lint format schemas schemas-check content-lint unit integration e2e deploy-check bench
+        test lint format schemas schemas-check content-lint unit integration e2e deploy-check bench replay
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -76,3 +77,6 @@ test: lint schemas-check content-lint infra-up ## lint, then every test (unit, i
 
 bench: infra-up ## benchmarks (make bench NAME=G3); figures in bench/results/
 	$(UV) run --frozen python -m bench.run $(NAME)
+
+replay: infra-up ## rebuild analytics' projections, then switch (make replay UNTIL=2026-10-01T00:00Z: as of)
+	$(UV) run --frozen orga-analytics replay $(if $(UNTIL),--until $(UNTIL))

@@ -7,7 +7,9 @@ import uuid
 from typing import Any
 
 import pytest
+from pymongo import monitoring
 
+from assessment.adapters.store import snapshot_state
 from assessment.domain.answers import expected_answers
 from orga_shared.content.loader import load_release
 
@@ -231,4 +233,93 @@ async def test_retry_after_four_days_asks_only_what_was_failed(stack) -> None:
     assert listed["attempt"] == 2 and listed["status"] == "TO_SHARE"
     db = stack.db()
     snap = db["participants"].find_one({"campaign_id": campaign["id"]})
-    assert snap["state"]["attempts"][0]["improved"] is True
+    assert snapshot_state(snap).attempts[0].improved is True
+
+
+class Commands(monitoring.CommandListener):
+    """Every command the app sends to its own database."""
+
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.seen: list[tuple[str, str]] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.database_name == self.db:
+            target = event.command.get(event.command_name)
+            self.seen.append((event.command_name, str(target)))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+COMMANDS = Commands()
+monitoring.register(COMMANDS)
+
+
+async def test_one_answer_is_one_read_and_two_writes(stack) -> None:
+    """docs/adr/0015: snapshot read by _id, commit insert, snapshot replace; marks batched."""
+    await stack.organisation("org-rt")
+    campaign = await stack.campaign("org-rt")
+    joined = (
+        await stack.client.post(
+            "/participations", json={"code": campaign["code"]}, headers=stack.as_user("rt")
+        )
+    ).json()
+    challenge = joined["challenge"]
+    COMMANDS.db = stack.db_name
+    per_answer = []
+    for _ in range(5):
+        COMMANDS.seen.clear()
+        body = {"challenge_id": challenge["id"], "value": right(challenge["id"])}
+        r = await post_answer(stack, "rt", campaign["id"], body)
+        challenge = r.json()["challenge"]
+        per_answer.append([c for c in COMMANDS.seen if c[1] in ("participants", "commits")])
+    COMMANDS.db = None
+    for commands in per_answer:
+        hot = [c for c in commands if c != ("update", "commits")]  # the batched marks
+        assert sorted(hot) == [
+            ("find", "participants"),
+            ("insert", "commits"),
+            ("update", "participants"),
+        ], commands
+
+
+async def test_a_snapshot_left_behind_by_a_crash_is_caught_up(stack) -> None:
+    """The commit is written, the snapshot is not (a crash between the two): reads and the next
+    answer fold the missing commit from its `_id` and repair the snapshot (docs/adr/0015)."""
+    await stack.organisation("org-crash")
+    campaign = await stack.campaign("org-crash")
+    joined = (
+        await stack.client.post(
+            "/participations", json={"code": campaign["code"]}, headers=stack.as_user("cr")
+        )
+    ).json()
+    snapshots = stack.db()["participants"]
+    before = snapshots.find_one({"campaign_id": campaign["id"]})
+    key = str(uuid.uuid4())
+    body = {"challenge_id": joined["challenge"]["id"], "value": right(joined["challenge"]["id"])}
+    answered = (await post_answer(stack, "cr", campaign["id"], body, key)).json()
+    snapshots.replace_one({"_id": before["_id"]}, before)  # the crash: snapshot still at join
+
+    mine = (
+        await stack.client.get(
+            f"/campaigns/{campaign['id']}/participation", headers=stack.as_user("cr")
+        )
+    ).json()
+    assert mine["answer_count"] == 1 and mine["challenge"] == answered["challenge"]
+    assert snapshots.find_one({"_id": before["_id"]})["version"] > before["version"]
+
+    snapshots.replace_one({"_id": before["_id"]}, before)
+    replay = await post_answer(stack, "cr", campaign["id"], body, key)
+    assert replay.status_code == 200 and replay.json()["replayed"] is True
+
+    snapshots.replace_one({"_id": before["_id"]}, before)
+    nxt = answered["challenge"]
+    second = await post_answer(
+        stack, "cr", campaign["id"], {"challenge_id": nxt["id"], "value": right(nxt["id"])}
+    )
+    assert second.status_code == 201, second.text
+    assert second.json()["answer_number"] == 2

@@ -12,13 +12,7 @@ from assessment.domain.checkpoint import (
     progress_step,
 )
 from assessment.domain.knowledge import KnowledgeElement
-from assessment.domain.results import (
-    acquired_stages,
-    badge_result,
-    criterion_skills,
-    obtained_badges,
-    reached_stage,
-)
+from assessment.domain.results import badge_result, criterion_skills, obtained_badges
 from assessment.domain.scoring import (
     MAX_REACHABLE_LEVEL_IN_PRODUCTION,
     competence_score,
@@ -29,6 +23,7 @@ from assessment.domain.scoring import (
     progression,
     total_pix,
 )
+from orga_shared.content.stages import acquired_stages, reached_stage
 from orga_shared.contracts.campaign import (
     FrozenBadge,
     FrozenBadgeCriterion,

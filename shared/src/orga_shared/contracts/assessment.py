@@ -27,7 +27,9 @@ ParticipationStatus = Literal["STARTED", "TO_SHARE", "SHARED"]
 SkillStatus = Literal["validated", "invalidated", "untested"]
 
 
-class _Participation(DomainEvent):
+class ParticipationEvent(DomainEvent):
+    """The ids every event of a participant stream carries."""
+
     participation_id: str
     campaign_id: str
     organisation_id: str
@@ -35,7 +37,7 @@ class _Participation(DomainEvent):
 
 
 @EVENTS.register
-class ParticipationStarted(_Participation):
+class ParticipationStarted(ParticipationEvent):
     """A learner joined (ASSESSMENT: STARTED; PROFILES_COLLECTION: TO_SHARE at once).
 
     `replaces` is the earlier participation a retry marks improved (pix-orga.md §2.5 "Then").
@@ -54,16 +56,22 @@ class ParticipationStarted(_Participation):
 
 
 @EVENTS.register
-class AnswerRecorded(_Participation):
+class AnswerRecorded(ParticipationEvent):
     """One more answer (its number in the participation); nothing about whether it was right."""
 
     event_type = "AnswerRecorded"
 
     answer_number: int = Field(ge=1)
+    progression: float = Field(
+        ge=0,
+        le=1,
+        description="Share of the target skills already tested (right or wrong alike: Orga "
+        "shows it for participations in progress, pix-orga.md §4.2 `% de progression`).",
+    )
 
 
 @EVENTS.register
-class AssessmentCompleted(_Participation):
+class AssessmentCompleted(ParticipationEvent):
     """The engine had nothing left to ask: the participation waits to be sent (TO_SHARE)."""
 
     event_type = "AssessmentCompleted"
@@ -72,10 +80,12 @@ class AssessmentCompleted(_Participation):
 
 
 @EVENTS.register
-class ImprovementStarted(_Participation):
+class ImprovementStarted(ParticipationEvent):
     """ "Je retente" before sending: back to STARTED, old failures asked again (§6.5)."""
 
     event_type = "ImprovementStarted"
+
+    previous_status: ParticipationStatus
 
 
 class SkillResult(BaseModel):
@@ -108,7 +118,7 @@ class SharedStage(BaseModel):
 
 
 @EVENTS.register
-class ResultsShared(_Participation):
+class ResultsShared(ParticipationEvent):
     """The frozen results of an ASSESSMENT participation, as the learner sent them (§2.4)."""
 
     event_type = "ResultsShared"
@@ -134,7 +144,7 @@ class CompetenceLevel(BaseModel):
 
 
 @EVENTS.register
-class ProfileShared(_Participation):
+class ProfileShared(ParticipationEvent):
     """A PROFILES_COLLECTION participation sent: the Pix profile as of `shared_at` (§5)."""
 
     event_type = "ProfileShared"
@@ -148,13 +158,14 @@ class ProfileShared(_Participation):
 
 
 @EVENTS.register
-class ParticipationDeleted(_Participation):
+class ParticipationDeleted(ParticipationEvent):
     """A teacher deleted the learner's participations in a campaign (§2.9); `deleted_by` is a
     user id."""
 
     event_type = "ParticipationDeleted"
 
     deleted_by: str
+    status: ParticipationStatus = Field(description="The status of the participation deleted")
 
 
 @EVENTS.register
@@ -177,6 +188,7 @@ class ParticipantIds(BaseModel):
     participation_id: str
     campaign_id: str
     participant_external_id: str
+    version: int = Field(ge=1, description="Newer values of a participation have higher ones")
     updated_at: datetime
 
 
@@ -191,6 +203,7 @@ __all__ = [
     "ImprovementStarted",
     "ParticipantIds",
     "ParticipationDeleted",
+    "ParticipationEvent",
     "ParticipationStarted",
     "ParticipationStatus",
     "ProfileShared",

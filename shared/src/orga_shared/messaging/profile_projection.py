@@ -33,12 +33,16 @@ class ProfileProjection:
         fields: Callable[[Document], Document],
         *,
         version_field: str = "version",
+        version: Callable[[Document], int] | None = None,
     ) -> None:
-        """`fields(value)` picks what this service keeps of a message value (data minimisation)."""
+        """`fields(value)` picks what this service keeps of a message value (data minimisation);
+        `version(value)` orders the values of a key when they carry no integer version (e.g.
+        the microseconds of their `updated_at`)."""
         self.collection = collection
         self.topic = topic
         self.fields = fields
         self.version_field = version_field
+        self.version = version
         self.applied = 0
 
     async def apply(self, key: str, value: bytes | None) -> None:
@@ -48,7 +52,7 @@ class ProfileProjection:
             return
         try:
             body = json.loads(value)
-            version = int(body[self.version_field])
+            version = self.version(body) if self.version else int(body[self.version_field])
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("profile_message_unreadable", topic=self.topic, key=key, error=str(exc))
             return

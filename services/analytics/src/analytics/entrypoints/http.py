@@ -17,6 +17,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Orga analytics",
         description="Tableaux de bord, analyses et exports CSV (lecture seule)",
         routers=ROUTERS,
+        on_startup=[lifecycle.on_startup],
+        on_shutdown=[lifecycle.on_shutdown],
     )
     app.state.context = lifecycle.context
+    app.state.lifecycle = lifecycle
+    app.state.membership_directory = lifecycle.directory
     return app

@@ -13,8 +13,10 @@ from typing import Any, cast
 
 from assessment.domain.knowledge import KnowledgeElement
 from assessment.domain.participant import Answer, Asked, Attempt, ParticipantState
+from orga_shared.packing import pack, unpack
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+__all__ = ["decode_state", "encode_state", "pack", "unpack"]
 
 
 def _us(at: datetime | None) -> int | None:

@@ -44,6 +44,7 @@ def _value(doc: Doc) -> bytes | None:
             participation_id=doc["_id"],
             campaign_id=doc["campaign_id"],
             participant_external_id=doc["participant_external_id"],
+            version=doc["version"],
             updated_at=doc["updated_at"],
         )
         .model_dump_json()

@@ -5,7 +5,8 @@
   between two writers that loaded the same version (the loser gets a duplicate key), on MongoDB
   and on the local database alike, with no secondary index in the way. The document carries the
   published envelopes in `events` (the kernel's outbox relay reads them unchanged) and the
-  sealed ones in `sealed` (never published).
+  sealed ones in `sealed` (never published), packed into one compressed value like the
+  snapshot's state (`codec.pack`).
 - The snapshot (`participants`, `_id` = stream) holds the folded state and its version; loading
   is one read by `_id`. It is written after each commit, guarded by version so an older writer
   never overwrites a newer state. A crash between the two leaves the snapshot behind: the next
@@ -28,7 +29,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from assessment.adapters.codec import decode_state, encode_state
+from assessment.adapters.codec import decode_state, encode_state, pack, unpack
 from assessment.domain.participant import INITIAL, ParticipantState, evolve
 from assessment.domain.sealed import SEALED
 from orga_shared.events.envelope import DomainEvent, Envelope
@@ -93,12 +94,16 @@ def commit_document(
         "topic": topic,
         "key": key,
         "events": docs,
-        "sealed": sealed_docs,
+        "sealed": pack(sealed_docs),
         "published": not public,
         "committed_at": now,
         "seq": now.timestamp(),
     }
     return doc, Commit(cid, stream_id, topic, key, tuple(public))
+
+
+def snapshot_state(doc: Doc) -> ParticipantState:
+    return decode_state(unpack(doc["state"]))
 
 
 def is_sealed(event: DomainEvent) -> bool:
@@ -118,7 +123,8 @@ def _decode(raw: Doc) -> DomainEvent:
 
 def commit_events(doc: Doc) -> list[DomainEvent]:
     """A commit's events in stream order (published and sealed interleaved as written)."""
-    raws = sorted([*doc["events"], *doc.get("sealed", [])], key=lambda r: r["stream_version"])
+    sealed = unpack(doc["sealed"]) if doc.get("sealed") else []
+    raws = sorted([*doc["events"], *sealed], key=lambda r: r["stream_version"])
     return [_decode(r) for r in raws]
 
 
@@ -156,7 +162,7 @@ class ParticipantStore:
         doc = await self.snapshots.find_one({"_id": stream_id})
         if doc is None:
             return await self.catch_up(stream_id, INITIAL, 0)
-        return decode_state(doc["state"]), int(doc["version"])
+        return snapshot_state(doc), int(doc["version"])
 
     async def catch_up(
         self, stream_id: str, state: ParticipantState, version: int
@@ -206,7 +212,7 @@ class ParticipantStore:
             "campaign_id": state.campaign_id,
             "organisation_id": state.organisation_id,
             "participation_ids": [a.participation_id for a in state.attempts],
-            "state": encode_state(state),
+            "state": pack(encode_state(state)),
             "updated_at": datetime.now(UTC),
         }
         try:  # a newer snapshot makes the filter miss and the upsert's insert collide: keep it
@@ -241,7 +247,7 @@ class ParticipantStore:
         await self.marks.flush()
 
     async def snapshots_of_user(self, user_id: str) -> list[ParticipantState]:
-        return [decode_state(d["state"]) async for d in self.snapshots.find({"user_id": user_id})]
+        return [snapshot_state(d) async for d in self.snapshots.find({"user_id": user_id})]
 
     async def stream_of_participation(self, participation_id: str) -> str | None:
         doc = await self.snapshots.find_one(

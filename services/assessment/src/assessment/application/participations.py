@@ -52,8 +52,20 @@ async def _run(
     decide: Callable[[ParticipantState], list[DomainEvent]],
 ) -> Written:
     state, version = await ctx.store.load(stream)
+    checked = False
     for attempt in range(1, ATTEMPTS + 1):
-        events = decide(state)
+        try:
+            events = decide(state)
+        except Refused:
+            if checked:
+                raise
+            # a snapshot left behind by a crash must not refuse what the commits allow
+            checked = True
+            fresh_state, fresh_version = await ctx.store.fresh(stream)
+            if fresh_version == version:
+                raise
+            state, version = fresh_state, fresh_version
+            events = decide(state)
         if not events:
             return Written(state, [])
         after = fold(state, events)
@@ -252,7 +264,9 @@ def _correct(
 
 
 async def current(ctx: Context, user_id: str, campaign_id: str) -> tuple[ParticipantState, Attempt]:
-    state, _ = await ctx.store.load(participant_stream(campaign_id, user_id))
+    """Reads check one commit past the snapshot (one more read by `_id`), so a snapshot a crash
+    left behind is repaired before the learner sees it."""
+    state, _ = await ctx.store.fresh(participant_stream(campaign_id, user_id))
     return state, active_attempt(state)
 
 

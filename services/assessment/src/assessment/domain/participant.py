@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Literal
 
+from orga_shared.content.stages import acquired_stages
 from orga_shared.contracts.assessment import (
     AnswerRecorded,
     AssessmentCompleted,
@@ -40,13 +41,14 @@ from orga_shared.events.envelope import DomainEvent
 from .answers import AnswerResult
 from .checkpoint import is_checkpoint_due
 from .knowledge import KnowledgeElement, knowledge_for_answer, known_for_assessment
-from .results import acquired_stages, participation_result
+from .results import participation_result
 from .retry import MINIMUM_DELAY_IN_DAYS_BEFORE_IMPROVING, can_retry, seconds_before_retrying
 from .scoring import (
     MAX_REACHABLE_LEVEL,
     MINIMUM_COMPETENCE_LEVEL_FOR_CERTIFIABILITY,
     competence_scores,
     is_certifiable,
+    progression,
     total_pix,
 )
 from .sealed import AnswerEvaluated, AssessmentOpened, ChallengeAsked, SealedKnowledge
@@ -214,31 +216,11 @@ INITIAL = ParticipantState()
 
 
 def _ke(k: SealedKnowledge) -> KnowledgeElement:
-    return KnowledgeElement(
-        skill_id=k.skill_id,
-        tube=k.tube,
-        competence=k.competence,
-        status=k.status,
-        source=k.source,
-        earned_pix=k.earned_pix,
-        created_at=k.created_at,
-        answer_id=k.answer_id,
-        assessment_id=k.assessment_id,
-    )
+    return KnowledgeElement(**dict(k))
 
 
 def sealed(ke: KnowledgeElement) -> SealedKnowledge:
-    return SealedKnowledge(
-        skill_id=ke.skill_id,
-        tube=ke.tube,
-        competence=ke.competence,
-        status=ke.status,
-        source=ke.source,
-        earned_pix=ke.earned_pix,
-        created_at=ke.created_at,
-        answer_id=ke.answer_id,
-        assessment_id=ke.assessment_id,
-    )
+    return SealedKnowledge.model_validate(ke, from_attributes=True)
 
 
 def evolve(state: ParticipantState, event: DomainEvent) -> ParticipantState:
@@ -599,14 +581,16 @@ def decide_answer(
         knowledge=tuple(sealed(ke) for ke in elements),
         details=dict(command.result.details),
     )
+    after = evolve(state, evaluated)
+    tested = after.current.engine_knowledge() if after.current else {}
     recorded = AnswerRecorded(
         participation_id=attempt.participation_id,
         campaign_id=state.campaign_id,
         organisation_id=state.organisation_id,
         user_id=state.user_id,
         answer_number=len(attempt.answers) + 1,
+        progression=round(progression(list(index.skills), tested, completed=False), 3),
     )
-    after = evolve(state, evaluated)
     return [evaluated, recorded, *ask_next(after, index)]
 
 
@@ -635,6 +619,7 @@ def decide_improve(state: ParticipantState, now: datetime) -> list[DomainEvent]:
             campaign_id=state.campaign_id,
             organisation_id=state.organisation_id,
             user_id=state.user_id,
+            previous_status=attempt.status,
         ),
         AssessmentOpened(
             participation_id=attempt.participation_id,
@@ -797,6 +782,7 @@ def decide_delete(state: ParticipantState, deleted_by: str) -> list[DomainEvent]
             organisation_id=state.organisation_id,
             user_id=state.user_id,
             deleted_by=deleted_by,
+            status=attempt.status,
         )
     ]
 

@@ -90,12 +90,17 @@ def reward(
     return p * easier + (1 - p) * harder
 
 
-def _remaining(index: TargetIndex, asked: Collection[str]) -> dict[str, tuple[Challenge, ...]]:
-    """§4.2: each target skill's challenges not yet answered in this assessment."""
+def _remaining(
+    index: TargetIndex, asked: Collection[str], tested: Collection[str]
+) -> dict[str, tuple[Challenge, ...]]:
+    """§4.2: each untested target skill's challenges not yet answered in this assessment
+    (tested skills are never candidates: skipping them first keeps an answer's work small)."""
+    touched = {index.owners[c] for c in asked if c in index.owners}
     return {
         sid: rest
         for sid, items in index.challenges.items()
-        if (rest := tuple(c for c in items if c.id not in asked))
+        if sid not in tested
+        and (rest := tuple(c for c in items if c.id not in asked) if sid in touched else items)
     }
 
 
@@ -117,10 +122,8 @@ def candidates(
     asked: Sequence[AskedChallenge],
 ) -> tuple[list[TargetSkill], float, Mapping[str, tuple[Challenge, ...]]]:
     """The max-reward skills (§4.3 or §4.4), the estimated level and the remaining challenges."""
-    remaining = _remaining(index, {a.challenge_id for a in asked})
-    skills = [
-        s for s in index.skills.values() if s.skill_id in remaining and s.skill_id not in knowledge
-    ]
+    remaining = _remaining(index, {a.challenge_id for a in asked}, knowledge)
+    skills = [s for s in index.skills.values() if s.skill_id in remaining]
     skills = _easy_first(index, skills)
     if not asked:
         skills = _untimed_if_any(skills, remaining)

@@ -1,6 +1,5 @@
-"""Analytics' routers, one module per resource; `ROUTERS` is what the app mounts (none yet:
-dashboards, analyses and CSV exports come with their issues)."""
+"""Analytics' routers, one module per resource; `ROUTERS` is what the app mounts."""
 
-from fastapi import APIRouter
+from analytics.entrypoints.routes import dashboards, exports
 
-ROUTERS: list[APIRouter] = []
+ROUTERS = [dashboards.router, exports.router]

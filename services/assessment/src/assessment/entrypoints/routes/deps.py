@@ -13,7 +13,7 @@ AUTHENTICATED = (401, 503)
 """No or a bad token (401), identity's keys out of reach to check an unknown one (503)."""
 
 
-def _context(request: Request) -> Context:
+async def _context(request: Request) -> Context:
     context: Context = request.app.state.context
     return context
 

@@ -154,6 +154,7 @@ class CompetenceProfile(BaseModel):
 
 class MyProfile(BaseModel):
     pix_score: int
+    max_pix_score: int = Field(description="Le total s'affiche sur 1024 (16 × 8 niveaux × 8 pix)")
     max_level: int
     competences: list[CompetenceProfile]
     certifiable_competences: int

@@ -12,8 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 
 from assessment.application import participations as use
+from assessment.application.context import Context
 from assessment.domain.checkpoint import progress_step
-from assessment.domain.participant import JoinRequest
+from assessment.domain.participant import JoinRequest, ParticipantState
 from assessment.domain.scoring import mastery_percentage
 from assessment.entrypoints.routes.deps import AUTHENTICATED, AppContext
 from assessment.entrypoints.routes.participation_models import (
@@ -127,11 +128,7 @@ async def last_checkpoint(
     responses=SHARE_ERRORS,
 )
 async def share(campaign_id: str, ctx: AppContext, principal: CurrentPrincipal) -> MyParticipation:
-    state = await use.share(ctx, principal.user_id, campaign_id)
-    campaign = await use.campaign_or_404(ctx, campaign_id)
-    attempt = state.current
-    assert attempt is not None
-    return my_participation(ctx, state, attempt, campaign, ctx.clock())
+    return await _present(ctx, campaign_id, await use.share(ctx, principal.user_id, campaign_id))
 
 
 @router.post(
@@ -142,7 +139,10 @@ async def share(campaign_id: str, ctx: AppContext, principal: CurrentPrincipal) 
 async def improve(
     campaign_id: str, ctx: AppContext, principal: CurrentPrincipal
 ) -> MyParticipation:
-    state = await use.improve(ctx, principal.user_id, campaign_id)
+    return await _present(ctx, campaign_id, await use.improve(ctx, principal.user_id, campaign_id))
+
+
+async def _present(ctx: Context, campaign_id: str, state: ParticipantState) -> MyParticipation:
     campaign = await use.campaign_or_404(ctx, campaign_id)
     attempt = state.current
     assert attempt is not None

@@ -25,6 +25,8 @@ from orga_shared.http.auth import CurrentPrincipal
 from orga_shared.http.errors import error_responses
 
 router = APIRouter(prefix="/me", tags=["profile"])
+MAX_PIX_SCORE_SHOWN = 1024
+"""What the profile shows the total out of: 16 competences × 8 levels × 8 pix."""
 
 
 async def _profile(ctx: AppContext, user_id: str) -> MyProfile:
@@ -52,6 +54,7 @@ async def _profile(ctx: AppContext, user_id: str) -> MyProfile:
             )
     return MyProfile(
         pix_score=total_pix(scores),
+        max_pix_score=MAX_PIX_SCORE_SHOWN,
         max_level=ctx.max_level,
         competences=competences,
         certifiable_competences=sum(

@@ -12,7 +12,7 @@ from campaign.domain.rules import CampaignRejected
 from orga_shared.http.errors import error_body
 
 
-def get_context(request: Request) -> Context:
+async def get_context(request: Request) -> Context:
     context: Context = request.app.state.context
     return context
 

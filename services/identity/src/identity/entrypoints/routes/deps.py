@@ -10,7 +10,7 @@ from identity.application.context import Context
 from orga_shared.http.auth import JwksVerifier
 
 
-def get_context(request: Request) -> Context:
+async def get_context(request: Request) -> Context:
     context: Context = request.app.state.context
     return context
 

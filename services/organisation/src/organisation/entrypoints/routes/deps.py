@@ -11,7 +11,7 @@ from organisation.application.context import Context
 from organisation.domain.team import Actor
 
 
-def get_context(request: Request) -> Context:
+async def get_context(request: Request) -> Context:
     context: Context = request.app.state.context
     return context
 
@@ -20,11 +20,11 @@ def actor_of(principal: Principal) -> Actor:
     return Actor(principal.user_id, principal.is_platform_admin)
 
 
-def current_actor(principal: CurrentPrincipal) -> Actor:
+async def current_actor(principal: CurrentPrincipal) -> Actor:
     return actor_of(principal)
 
 
-def maybe_actor(principal: MaybePrincipal) -> Actor | None:
+async def maybe_actor(principal: MaybePrincipal) -> Actor | None:
     return actor_of(principal) if principal is not None else None
 
 

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from web.application.context import Context
 
 
-def _context(request: Request) -> Context:
+async def _context(request: Request) -> Context:
     context: Context = request.app.state.context
     return context
 
