@@ -112,6 +112,7 @@ def _answer_events(
             organisation_id=organisation_id,
             user_id=user_id,
             answer_number=number,
+            progression=min(1.0, round(number / len(skills), 3)),
         ),
         ChallengeAsked(
             participation_id=participation_id,
