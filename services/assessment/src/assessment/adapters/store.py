@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -137,6 +138,7 @@ class ParticipantStore:
         producer: str,
         publisher: OutboxPublisher,
         marks: MarkBatcher,
+        recent_size: int = 2000,
     ) -> None:
         self.commits: AsyncCollection[Doc] = db[COMMITS]
         self.snapshots: AsyncCollection[Doc] = db[SNAPSHOTS]
@@ -145,6 +147,8 @@ class ParticipantStore:
         self.publisher = publisher
         self.marks = marks
         self._confirming: set[asyncio.Task[None]] = set()
+        self._recent: OrderedDict[str, tuple[ParticipantState, int]] = OrderedDict()
+        self.recent_size = recent_size
 
     async def ensure_indexes(self) -> None:
         await self.commits.create_index(
@@ -156,9 +160,16 @@ class ParticipantStore:
             [("participation_ids", ASCENDING)], name="by_participation"
         )
 
-    async def load(self, stream_id: str) -> tuple[ParticipantState, int]:
+    async def load(self, stream_id: str, *, recent: bool = False) -> tuple[ParticipantState, int]:
         """The state from the snapshot (one read by `_id`); a stream with commits but no
-        snapshot (a crash right after its first commit) is folded from its commits."""
+        snapshot (a crash right after its first commit) is folded from its commits.
+
+        `recent`: the state this process wrote last for the stream, if it still has it (no read
+        at all). Commands may start from it: if another process appended meanwhile, the commit's
+        `_id` collides and the command decides again from `fresh()`."""
+        if recent and (known := self._recent.get(stream_id)) is not None:
+            self._recent.move_to_end(stream_id)
+            return known
         doc = await self.snapshots.find_one({"_id": stream_id})
         if doc is None:
             return await self.catch_up(stream_id, INITIAL, 0)
@@ -175,7 +186,14 @@ class ParticipantStore:
             version = int(doc["last_version"])
         if version != start:
             await self._save_snapshot(stream_id, state, version)
+        self._remember(stream_id, state, version)
         return state, version
+
+    def _remember(self, stream_id: str, state: ParticipantState, version: int) -> None:
+        self._recent[stream_id] = (state, version)
+        self._recent.move_to_end(stream_id)
+        while len(self._recent) > self.recent_size:
+            self._recent.popitem(last=False)
 
     async def fresh(self, stream_id: str) -> tuple[ParticipantState, int]:
         """After a collision: the snapshot, then whatever commits it missed."""
@@ -200,6 +218,7 @@ class ParticipantStore:
         except DuplicateKeyError:
             raise ConcurrencyError(stream_id, expected_version) from None
         await self._save_snapshot(stream_id, after, doc["last_version"])
+        self._remember(stream_id, after, doc["last_version"])
         if commit.envelopes:
             await self._publish(commit)
         return commit
@@ -261,6 +280,8 @@ class ParticipantStore:
 
     async def erase_streams(self, streams: Sequence[str]) -> None:
         """Drop streams whole (their commits hold answers typed by the learner)."""
+        for stream in streams:
+            self._recent.pop(stream, None)
         for stream in streams:
             await self.commits.delete_many({"stream_id": stream})
         if streams:

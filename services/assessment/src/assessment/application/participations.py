@@ -2,8 +2,9 @@
 
 Every command on a participant stream goes through `_run`: load the snapshot, decide, append
 (the commit `_id` decides races), and on a collision decide again from a fresh state. An answer
-is three database round trips on the happy path (snapshot read, commit insert, snapshot write)
-plus its share of a batched publish mark; see docs/adr/0015-participation-store.md.
+is two database round trips on the happy path (commit insert, snapshot write; plus the snapshot
+read when another process served the stream's previous command) and its share of a batched
+publish mark; see docs/adr/0015-participation-store.md.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ async def _run(
     key: str,
     decide: Callable[[ParticipantState], list[DomainEvent]],
 ) -> Written:
-    state, version = await ctx.store.load(stream)
+    state, version = await ctx.store.load(stream, recent=True)
     checked = False
     for attempt in range(1, ATTEMPTS + 1):
         try:

@@ -14,7 +14,9 @@ from orga_shared.events.envelope import DomainEvent
 class Participants(Protocol):
     """Participant streams: snapshot reads, `_id`-decided appends (docs/adr/0015)."""
 
-    async def load(self, stream_id: str) -> tuple[ParticipantState, int]: ...
+    async def load(
+        self, stream_id: str, *, recent: bool = False
+    ) -> tuple[ParticipantState, int]: ...
 
     async def fresh(self, stream_id: str) -> tuple[ParticipantState, int]: ...
 
