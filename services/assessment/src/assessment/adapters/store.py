@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -139,6 +140,7 @@ class ParticipantStore:
         publisher: OutboxPublisher,
         marks: MarkBatcher,
         recent_size: int = 2000,
+        recent_ttl: float = 30.0,
     ) -> None:
         self.commits: AsyncCollection[Doc] = db[COMMITS]
         self.snapshots: AsyncCollection[Doc] = db[SNAPSHOTS]
@@ -147,8 +149,12 @@ class ParticipantStore:
         self.publisher = publisher
         self.marks = marks
         self._confirming: set[asyncio.Task[None]] = set()
-        self._recent: OrderedDict[str, tuple[ParticipantState, int]] = OrderedDict()
+        self._recent: OrderedDict[str, tuple[ParticipantState, int, float]] = OrderedDict()
         self.recent_size = recent_size
+        self.recent_ttl = recent_ttl
+        """Seconds a kept state serves: a stream erased by another replica (deleted campaign,
+        erased user) has no commit left to collide with, so a kept state must not outlive a
+        learner's pause for long."""
 
     async def ensure_indexes(self) -> None:
         await self.commits.create_index(
@@ -168,8 +174,11 @@ class ParticipantStore:
         at all). Commands may start from it: if another process appended meanwhile, the commit's
         `_id` collides and the command decides again from `fresh()`."""
         if recent and (known := self._recent.get(stream_id)) is not None:
-            self._recent.move_to_end(stream_id)
-            return known
+            state, version, kept_at = known
+            if time.monotonic() - kept_at <= self.recent_ttl:
+                self._recent.move_to_end(stream_id)
+                return state, version
+            del self._recent[stream_id]
         doc = await self.snapshots.find_one({"_id": stream_id})
         if doc is None:
             return await self.catch_up(stream_id, INITIAL, 0)
@@ -190,7 +199,7 @@ class ParticipantStore:
         return state, version
 
     def _remember(self, stream_id: str, state: ParticipantState, version: int) -> None:
-        self._recent[stream_id] = (state, version)
+        self._recent[stream_id] = (state, version, time.monotonic())
         self._recent.move_to_end(stream_id)
         while len(self._recent) > self.recent_size:
             self._recent.popitem(last=False)
