@@ -22,7 +22,7 @@ from pymongo import AsyncMongoClient
 
 from analytics.adapters.people import People
 from analytics.adapters.projections import CampaignsProjection, ParticipationsProjection
-from analytics.application.projection import Generation, Record
+from analytics.application.projection import Generation
 from analytics.config import Settings
 from analytics.entrypoints.http import create_app
 from orga_shared.contracts.assessment import (
@@ -46,15 +46,16 @@ from orga_shared.contracts.campaign import (
     TargetSkill,
 )
 from orga_shared.contracts.organisation import MembershipCreated, OrganisationCreated
-from orga_shared.events.envelope import DomainEvent, Envelope
+from orga_shared.events.envelope import Envelope
 from orga_shared.membership import MembershipProjection
 from orga_shared.testing.infra import Infra
 from orga_shared.testing.tokens import TokenFactory
 
+from .feed import NOW, Feed
+
 pytestmark = pytest.mark.integration
 
 EXPECTED = Path(__file__).parent / "expected"
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # 10:00 in Paris
 SKILLS = (
     TargetSkill(skill_id="@tA1", tube="tA", competence="1.1", difficulty=1),
     TargetSkill(skill_id="@tA2", tube="tA", competence="1.1", difficulty=2),
@@ -93,36 +94,6 @@ TARGET = FrozenTarget(
 )
 
 
-class Feed:
-    """Records as the projector delivers them: versions per stream, offsets per partition."""
-
-    def __init__(self, gen: Generation) -> None:
-        self.gen = gen
-        self.versions: dict[str, int] = {}
-        self.offsets: dict[str, int] = {}
-        self.projections = [CampaignsProjection(), ParticipationsProjection()]
-
-    async def send(self, topic: str, stream: str, event: DomainEvent) -> None:
-        self.versions[stream] = version = self.versions.get(stream, 0) + 1
-        self.offsets[topic] = offset = self.offsets.get(topic, -1) + 1
-        env = Envelope(
-            event_type=event.event_type,
-            schema_version=event.schema_version,
-            stream_id=stream,
-            stream_version=version,
-            occurred_at=NOW,
-            producer="test",
-            correlation_id="c",
-            payload=event.model_dump(mode="json"),
-        )
-        for p in self.projections:
-            if event.event_type in p.event_types:
-                await p.apply(self.gen, Record(env, event, topic, 0, offset))
-        for p in self.projections:  # the projector's end of batch
-            if hasattr(p, "flush"):
-                await p.flush(self.gen)
-
-
 @dataclass
 class World:
     feed: Feed
@@ -135,6 +106,7 @@ class World:
         await self.feed.send(
             "organisation.events",
             f"organisation-{oid}",
+            0,
             OrganisationCreated(
                 organisation_id=oid,
                 name=name,
@@ -271,6 +243,7 @@ async def start(w: World, pid: str, cid: str, oid: str, user: str, at: datetime,
     await w.feed.send(
         "assessment.events",
         f"participant-{cid}-{user}",
+        0,
         ParticipationStarted(
             participation_id=pid,
             campaign_id=cid,
@@ -288,6 +261,7 @@ async def complete(w: World, pid: str, cid: str, oid: str, user: str) -> None:
     await w.feed.send(
         "assessment.events",
         f"participant-{cid}-{user}",
+        0,
         AssessmentCompleted(
             participation_id=pid, campaign_id=cid, organisation_id=oid, user_id=user, answer_count=7
         ),
@@ -354,6 +328,7 @@ async def test_sco_assessment_export_cell_by_cell(world: World) -> None:
     await w.feed.send(
         "campaign.events",
         f"campaign-{cid}",
+        0,
         CampaignCreated(
             campaign_id=cid,
             organisation_id=oid,
@@ -379,6 +354,7 @@ async def test_sco_assessment_export_cell_by_cell(world: World) -> None:
     await w.feed.send(
         "assessment.events",
         f"participant-{cid}-u-abel",
+        0,
         results(
             "p-abel-1", cid, oid, "u-abel", {"@tA1", "@tA2", "@tA3", "@tB2"}, NOW + h, ("TOP",)
         ),
@@ -393,6 +369,7 @@ async def test_sco_assessment_export_cell_by_cell(world: World) -> None:
     await w.feed.send(
         "assessment.events",
         f"participant-{cid}-u-abel",
+        0,
         results("p-abel-2", cid, oid, "u-abel", six, later + 2 * h, ("TOP", "EQ")),
     )
     # Martin: started, 2 of 7 skills tested
@@ -400,6 +377,7 @@ async def test_sco_assessment_export_cell_by_cell(world: World) -> None:
     await w.feed.send(
         "assessment.events",
         f"participant-{cid}-u-martin",
+        0,
         AnswerRecorded(
             participation_id="p-martin",
             campaign_id=cid,
@@ -419,6 +397,7 @@ async def test_sco_assessment_export_cell_by_cell(world: World) -> None:
     await w.feed.send(
         "assessment.events",
         f"participant-{cid}-u-dupont",
+        0,
         results("p-dupont", cid, oid, "u-dupont", {"@tA1", "@tC1"}, summer + h, ("EQ",)),
     )
     # Bernard: deleted by the teacher, not exported
@@ -426,6 +405,7 @@ async def test_sco_assessment_export_cell_by_cell(world: World) -> None:
     await w.feed.send(
         "assessment.events",
         f"participant-{cid}-u-bernard",
+        0,
         ParticipationDeleted(
             participation_id="p-bernard",
             campaign_id=cid,
@@ -459,6 +439,7 @@ async def test_sup_profiles_collection_export_cell_by_cell(world: World) -> None
     await w.feed.send(
         "campaign.events",
         f"campaign-{cid}",
+        0,
         CampaignCreated(
             campaign_id=cid,
             organisation_id=oid,
@@ -477,6 +458,7 @@ async def test_sup_profiles_collection_export_cell_by_cell(world: World) -> None
     await w.feed.send(
         "assessment.events",
         f"participant-{cid}-u-durand",
+        0,
         ProfileShared(
             participation_id="p-durand",
             campaign_id=cid,
@@ -504,6 +486,7 @@ async def test_sup_profiles_collection_export_cell_by_cell(world: World) -> None
     await w.feed.send(
         "assessment.events",
         f"participant-{cid}-u-blanc",
+        0,
         ProfileShared(
             participation_id="p-blanc",
             campaign_id=cid,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pymongo
@@ -14,7 +14,7 @@ from pymongo import AsyncMongoClient
 from analytics.adapters.dashboards import Dashboards
 from analytics.adapters.people import People
 from analytics.adapters.projections import CampaignsProjection, ParticipationsProjection
-from analytics.application.projection import Generation, Record
+from analytics.application.projection import Generation
 from orga_shared.content.loader import load_release
 from orga_shared.contracts.assessment import (
     AnswerRecorded,
@@ -35,7 +35,8 @@ from orga_shared.contracts.campaign import (
     TargetSkill,
 )
 from orga_shared.contracts.identity import UserErased
-from orga_shared.events.envelope import DomainEvent, Envelope
+
+from .feed import NOW, Feed
 
 pytestmark = pytest.mark.integration
 
@@ -68,41 +69,6 @@ TARGET = FrozenTarget(
         ),
     ),
 )
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-
-
-class Feed:
-    """Records as the projector delivers them: versions per stream, offsets per partition."""
-
-    def __init__(self, gen: Generation) -> None:
-        self.gen = gen
-        self.versions: dict[str, int] = {}
-        self.offsets: dict[tuple[str, int], int] = {}
-        self.projections = [CampaignsProjection(), ParticipationsProjection()]
-
-    async def send(self, topic: str, stream: str, partition: int, event: DomainEvent) -> None:
-        version = self.versions.get(stream, 0) + 1
-        self.versions[stream] = version
-        offset = self.offsets.get((topic, partition), -1) + 1
-        self.offsets[(topic, partition)] = offset
-        env = Envelope(
-            event_type=event.event_type,
-            schema_version=event.schema_version,
-            stream_id=stream,
-            stream_version=version,
-            occurred_at=NOW,
-            producer="test",
-            correlation_id="c",
-            payload=event.model_dump(mode="json"),
-        )
-        record = Record(env, event, topic, partition, offset)
-        for _ in range(2):  # every record delivered twice
-            for p in self.projections:
-                if event.event_type in p.event_types:
-                    await p.apply(self.gen, record)
-            for p in self.projections:  # the projector's end of batch
-                if hasattr(p, "flush"):
-                    await p.flush(self.gen)
 
 
 def shared(
@@ -156,7 +122,7 @@ async def world(infra) -> Any:
         learner_profiles_topic="l",
         participant_ids_topic="i",
     )
-    yield Feed(gen), Dashboards(gen, people, load_release()), people
+    yield Feed(gen, deliveries=2), Dashboards(gen, people, load_release()), people
     await client.close()
     pymongo.MongoClient(infra.mongo_url).drop_database(name)
 

@@ -499,12 +499,18 @@ def decide_join(
     )
 
 
-def ask_next(state: ParticipantState, index: TargetIndex) -> list[DomainEvent]:
-    """The challenge to ask now (`ChallengeAsked`), or the completion when nothing is left."""
+def ask_next(
+    state: ParticipantState,
+    index: TargetIndex,
+    knowledge: Mapping[str, KnowledgeElement] | None = None,
+) -> list[DomainEvent]:
+    """The challenge to ask now (`ChallengeAsked`), or the completion when nothing is left.
+    `knowledge`: the attempt's `engine_knowledge()` when the caller has it already."""
     attempt = state.current
     assert attempt is not None
     asked = [AskedChallenge(a.challenge_id, a.timed) for a in attempt.answers]
-    decision = next_challenge(index, attempt.engine_knowledge(), asked, attempt.assessment_id)
+    known = attempt.engine_knowledge() if knowledge is None else knowledge
+    decision = next_challenge(index, known, asked, attempt.assessment_id)
     if isinstance(decision, AssessmentEnded):
         return [
             AssessmentCompleted(
@@ -595,7 +601,7 @@ def decide_answer(
         answer_number=len(attempt.answers) + 1,
         progression=round(progression(list(index.skills), tested, completed=False), 3),
     )
-    return [evaluated, recorded, *ask_next(after, index)]
+    return [evaluated, recorded, *ask_next(after, index, tested)]
 
 
 def checkpoint_due(attempt: Attempt) -> bool:
