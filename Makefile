@@ -9,7 +9,7 @@ NAME ?=
 UNTIL ?=
 
 .PHONY: help uv install infra-install infra-up infra-down infra-status infra-clean run down \
-        test lint format schemas schemas-check content-lint unit integration e2e deploy-check bench replay
+        web-assets browser test lint format schemas schemas-check content-lint unit integration e2e deploy-check bench replay
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -17,8 +17,19 @@ help: ## list the commands
 uv: ## install uv (pinned) if missing
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet "uv==$(UV_VERSION)"
 
-install: uv ## Python dependencies from uv.lock
+install: uv web-assets ## Python dependencies from uv.lock, front-end packages from the npm lock
 	@$(UV) sync --frozen --quiet
+
+WEB := services/web
+web-assets: $(WEB)/node_modules/.package-lock.json ## DSFR, htmx, Chart.js, axe-core (npm ci, pinned by the lock)
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json $(WEB)/package.json
+	@cd $(WEB) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser: ## Debian's Chromium for the browser tests (installed if missing)
+	@test -x /usr/bin/chromium || { echo "installing chromium (apt-get)"; \
+	  (apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }); }
+	@/usr/bin/chromium --version
 
 infra-install: install ## fetch Kafka jars and build FerretDB if missing
 	@scripts/infra.sh install
@@ -72,7 +83,7 @@ e2e: infra-up
 deploy-check: install ## render the Helm chart and validate the manifests
 	@bash scripts/validate-deploy.sh
 
-test: lint schemas-check content-lint infra-up ## lint, then every test (unit, integration, e2e) on the real stack
+test: lint schemas-check content-lint browser infra-up ## lint, then every test (unit, integration, e2e) on the real stack
 	$(UV) run --frozen pytest -q -m "unit or integration or e2e" --junitxml=.local/junit.xml
 
 bench: infra-up ## benchmarks (make bench NAME=G3); figures in bench/results/
