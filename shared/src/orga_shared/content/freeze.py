@@ -9,6 +9,7 @@ from orga_shared.content.profiles import TargetProfile
 from orga_shared.contracts.campaign import (
     FrozenBadge,
     FrozenBadgeCriterion,
+    FrozenCappedTube,
     FrozenStage,
     FrozenTarget,
     TargetSkill,
@@ -45,7 +46,9 @@ def freeze_target(release: Release, profile: TargetProfile) -> FrozenTarget:
                     FrozenBadgeCriterion(
                         scope=c.scope,
                         threshold=c.threshold,
-                        capped_tubes=tuple((t.tube, t.level) for t in c.capped_tubes),
+                        capped_tubes=tuple(
+                            FrozenCappedTube(tube=t.tube, level=t.level) for t in c.capped_tubes
+                        ),
                     )
                     for c in b.criteria
                 ),

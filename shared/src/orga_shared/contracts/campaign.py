@@ -8,9 +8,9 @@ analytics need no other source and a later release changes no running campaign.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from orga_shared.events.envelope import DomainEvent
 from orga_shared.events.registry import EVENTS
@@ -45,12 +45,32 @@ class FrozenStage(BaseModel):
     is_first_skill: bool = False
 
 
+class FrozenCappedTube(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tube: str
+    level: int
+
+
 class FrozenBadgeCriterion(BaseModel):
+    """`capped_tubes` are objects, not `[tube, level]` pairs: arrays of arrays are refused by
+    the local database (FerretDB 1.24), and an object names its fields. Pairs written before
+    are still read (`_pairs`)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     scope: Literal["CampaignParticipation", "CappedTubes"]
     threshold: int
-    capped_tubes: tuple[tuple[str, int], ...] = ()
+    capped_tubes: tuple[FrozenCappedTube, ...] = ()
+
+    @field_validator("capped_tubes", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return tuple(
+                {"tube": v[0], "level": v[1]} if isinstance(v, list | tuple) else v for v in value
+            )
+        return value
 
 
 class FrozenBadge(BaseModel):

@@ -28,7 +28,7 @@ def criterion_skills(
     """§7.3: all campaign skills, or those of each capped tube with difficulty ≤ its level."""
     if criterion.scope == "CampaignParticipation":
         return tuple(s.skill_id for s in skills)
-    caps = dict(criterion.capped_tubes)
+    caps = {c.tube: c.level for c in criterion.capped_tubes}
     return tuple(s.skill_id for s in skills if s.tube in caps and s.difficulty <= caps[s.tube])
 
 
