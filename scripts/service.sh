@@ -11,5 +11,10 @@ for p in "${ORGA_MONGO_PORT:-27018}" "${ORGA_KAFKA_PORT:-19092}"; do
 done
 if [[ "$name" != web ]]; then
   uv run --frozen --no-sync python -m orga_shared.messaging.topics ensure --wait 120 >/dev/null
+elif [[ -z "${ORGA_WEB_SECRET_KEY:-}" ]]; then
+  # a local session key drawn once, so a restart keeps people logged in (Kubernetes: a Secret)
+  key_file=".local/web/secret-key"
+  [[ -s "$key_file" ]] || { mkdir -p .local/web; head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$key_file"; }
+  ORGA_WEB_SECRET_KEY="$(cat "$key_file")"; export ORGA_WEB_SECRET_KEY
 fi
 exec uv run --frozen --no-sync "orga-$name" serve

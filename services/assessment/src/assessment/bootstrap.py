@@ -19,6 +19,7 @@ from assessment.application import participations
 from assessment.application.context import Context
 from assessment.application.targets import TargetCache
 from assessment.config import Settings
+from orga_shared.clock import OffsetClock, utcnow
 from orga_shared.content.loader import load_release
 from orga_shared.contracts.campaign import CampaignDeleted
 from orga_shared.contracts.identity import UserErased
@@ -72,6 +73,7 @@ class Lifecycle:
             resets=resets,
             memberships=directory,
             max_level=settings.max_level,
+            clock=OffsetClock(settings.clock_file) if settings.clock_file else utcnow,
         )
         lifecycle = cls(
             runtime,

@@ -21,5 +21,8 @@ class Settings(ServiceSettings):
     max_level: int = Field(7, ge=1, le=8)
     """Highest competence level (adaptive-engine.md §5.3: 5 in the reference's code, 7 in
     production)."""
+    clock_file: str | None = None
+    """Tests and demos only: the clock runs ahead by the seconds written in this file
+    (`orga_shared.clock.OffsetClock`); unset in production."""
     mark_interval_seconds: float = Field(0.05, gt=0)
     """How long a publish mark may wait to be written with others (outbox.MarkBatcher)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from web.adapters.api import Api
 from web.adapters.upstreams import HttpUpstreams
 from web.application.context import Context
 from web.config import Settings
@@ -11,10 +12,15 @@ from web.config import Settings
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """The `Context` the pages are served from (nothing to start or stop yet)."""
+    """The `Context` the pages are served from; `stop` closes the pooled HTTP client."""
 
     context: Context
 
     @classmethod
     def build(cls, settings: Settings) -> Lifecycle:
-        return cls(Context(upstreams=HttpUpstreams(settings.upstreams())))
+        urls = settings.upstreams()
+        api = Api(urls, timeout=settings.api_timeout_seconds)
+        return cls(Context(upstreams=HttpUpstreams(urls), api=api, settings=settings))
+
+    async def stop(self) -> None:
+        await self.context.api.aclose()

@@ -134,6 +134,7 @@ class ParticipationSummary(BaseModel):
 
     participation_id: str
     campaign_id: str
+    campaign_code: str | None = Field(None, description="Le code, pour rouvrir le parcours")
     campaign_type: CampaignType
     status: ParticipationStatus
     created_at: datetime

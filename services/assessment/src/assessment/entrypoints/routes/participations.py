@@ -170,6 +170,7 @@ async def my_participations(
             ParticipationSummary(
                 participation_id=attempt.participation_id,
                 campaign_id=state.campaign_id,
+                campaign_code=campaign.code if campaign else None,
                 campaign_type=state.campaign_type,
                 status=attempt.status,
                 created_at=attempt.created_at,

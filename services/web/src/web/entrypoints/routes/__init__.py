@@ -1,5 +1,5 @@
-"""Web's routers, one module per resource; `ROUTERS` is what the app mounts."""
+"""Web's routers, one module per area; `ROUTERS` is what the app mounts."""
 
-from web.entrypoints.routes import ops, pages
+from web.entrypoints.routes import auth, ops, student
 
-ROUTERS = [ops.router, pages.router]
+ROUTERS = [ops.router, auth.router, student.router]

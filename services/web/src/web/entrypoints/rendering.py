@@ -1,0 +1,50 @@
+"""Jinja2 templates (French, the State design system) and what every page receives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from web.application.session import AUTH, csrf_token
+from web.entrypoints.text import markdown_html
+
+PACKAGE = Path(__file__).resolve().parents[1]
+TEMPLATES = Jinja2Templates(directory=str(PACKAGE / "templates"))
+TEMPLATES.env.globals["markdown"] = lambda text: Markup(markdown_html(text or ""))
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    auth = request.session.get(AUTH)
+    page = {
+        "signed_in": isinstance(auth, dict),
+        "first_name": auth.get("name", "") if isinstance(auth, dict) else "",
+        "csrf": csrf_token(request),
+        "path": request.url.path,
+        "settings": request.app.state.settings,
+        **(context or {}),
+    }
+    return TEMPLATES.TemplateResponse(request, template, page, status_code=status)
+
+
+def redirect(url: str) -> RedirectResponse:
+    """303 after a form (Post/Redirect/Get); htmx follows it and swaps the page it lands on."""
+    return RedirectResponse(url, status_code=303)
+
+
+def login_url(next_path: str) -> str:
+    return f"/connexion?suite={quote(next_path, safe='/')}"
+
+
+def safe_next(value: str | None, default: str = "/accueil") -> str:
+    """Only a path of this site (no scheme, no `//host`): no open redirect after login."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
