@@ -12,6 +12,7 @@ from identity.adapters.idp import TrustedIdentityProviders
 from identity.adapters.keys import load_or_create_private, load_private, load_public
 from identity.adapters.logins import LoginKeys
 from identity.adapters.mail import IdentityMails
+from identity.adapters.password_reset_demands import PasswordResetDemands
 from identity.adapters.passwords import Argon2Passwords
 from identity.adapters.profile_topic import ProfileTopic
 from identity.adapters.profiles import Profiles
@@ -61,6 +62,7 @@ class Lifecycle:
     refresh_tokens: RefreshTokens
     throttle: ThrottleStore
     passwords: Argon2Passwords
+    password_resets: PasswordResetDemands
 
     @classmethod
     def build(cls, settings: Settings, *, mailer: Mailer | None = None) -> Lifecycle:
@@ -70,6 +72,9 @@ class Lifecycle:
         logins, profiles, throttle = LoginKeys(db), Profiles(db), ThrottleStore(db)
         topic = ProfileTopic(profiles, settings.profiles_topic)
         refresh = RefreshTokens(db, ttl=timedelta(seconds=settings.refresh_token_ttl_seconds))
+        resets = PasswordResetDemands(
+            db, ttl=timedelta(seconds=settings.password_reset_ttl_seconds)
+        )
         passwords = Argon2Passwords(
             time_cost=settings.argon2_time_cost,
             memory_cost_kib=settings.argon2_memory_cost_kib,
@@ -87,6 +92,7 @@ class Lifecycle:
             recovery_demands=RecoveryDemands(
                 db, ttl=timedelta(seconds=settings.recovery_ttl_seconds)
             ),
+            password_resets=resets,
             replay_guard=AssertionReplayGuard(db),
             passwords=passwords,
             signer=build_signer(settings),
@@ -102,9 +108,20 @@ class Lifecycle:
                 max_duration=timedelta(seconds=settings.lock_max_seconds),
             ),
             recovery_ttl=timedelta(seconds=settings.recovery_ttl_seconds),
+            password_reset_ttl=timedelta(seconds=settings.password_reset_ttl_seconds),
+            password_reset_max_pending=settings.password_reset_max_pending,
         )
         return cls(
-            runtime, settings, context, logins, profiles, topic, refresh, throttle, passwords
+            runtime,
+            settings,
+            context,
+            logins,
+            profiles,
+            topic,
+            refresh,
+            throttle,
+            passwords,
+            resets,
         )
 
     async def on_startup(self, runtime: ServiceRuntime) -> None:
@@ -114,6 +131,7 @@ class Lifecycle:
             self.profile_topic,
             self.refresh_tokens,
             self.throttle,
+            self.password_resets,
         ):
             await adapter.ensure_indexes()
         self.profile_topic.bind(runtime.producer)

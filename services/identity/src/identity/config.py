@@ -49,3 +49,6 @@ class Settings(ServiceSettings):
 
     recovery_ttl_seconds: int = Field(24 * 3600, ge=60)
     web_base_url: str = "http://127.0.0.1:8100"
+
+    password_reset_ttl_seconds: int = Field(3600, ge=60)
+    password_reset_max_pending: int = Field(3, ge=1)
