@@ -9,6 +9,7 @@ from datetime import timedelta
 from identity.adapters.assertion_replay import AssertionReplayGuard
 from identity.adapters.credentials import Credentials
 from identity.adapters.idp import TrustedIdentityProviders
+from identity.adapters.idp_simulator import IdpSimulator
 from identity.adapters.keys import load_or_create_private, load_private, load_public
 from identity.adapters.logins import LoginKeys
 from identity.adapters.mail import IdentityMails
@@ -63,6 +64,7 @@ class Lifecycle:
     throttle: ThrottleStore
     passwords: Argon2Passwords
     password_resets: PasswordResetDemands
+    idp_simulator: IdpSimulator | None = None
 
     @classmethod
     def build(cls, settings: Settings, *, mailer: Mailer | None = None) -> Lifecycle:
@@ -74,6 +76,16 @@ class Lifecycle:
         refresh = RefreshTokens(db, ttl=timedelta(seconds=settings.refresh_token_ttl_seconds))
         resets = PasswordResetDemands(
             db, ttl=timedelta(seconds=settings.password_reset_ttl_seconds)
+        )
+        # Trusted before the providers are read, so the simulator's first assertion passes.
+        simulator = (
+            IdpSimulator.from_files(
+                settings.idp_simulator_key_file,
+                settings.trusted_idp_keys_file,
+                audience=settings.sso_audience,
+            )
+            if settings.idp_simulator_enabled
+            else None
         )
         passwords = Argon2Passwords(
             time_cost=settings.argon2_time_cost,
@@ -122,6 +134,7 @@ class Lifecycle:
             throttle,
             passwords,
             resets,
+            simulator,
         )
 
     async def on_startup(self, runtime: ServiceRuntime) -> None:

@@ -10,6 +10,7 @@ from identity.entrypoints.errors import install
 from identity.entrypoints.routes import (
     accounts,
     admin,
+    idp_simulator,
     me,
     operator,
     password_reset,
@@ -35,6 +36,8 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
         admin.router,
         operator.router,
     ]
+    if lifecycle.idp_simulator is not None:  # development only; not in the OpenAPI document
+        routers.append(idp_simulator.router)
     app = create_service_app(
         settings,
         lifecycle.runtime,
@@ -45,6 +48,7 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
         on_shutdown=[lifecycle.on_shutdown],
     )
     app.state.context = lifecycle.context
+    app.state.idp_simulator = lifecycle.idp_simulator
     app.state.verifier = LocalVerifier(
         lifecycle.context.signer.jwks(), issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
