@@ -18,6 +18,7 @@ from identity.application.password_reset import (
     request_password_reset,
     reset_password,
 )
+from identity.application.recovery import confirm_recovery, request_recovery
 from identity.application.sessions import refresh_session
 from identity.application.sso import login_with_assertion
 from identity.domain.errors import InvalidInput, WeakPassword
@@ -172,3 +173,20 @@ async def test_an_erased_account_forgets_its_links() -> None:
     assert ctx.password_resets.demands == {}  # type: ignore[attr-defined]
     with pytest.raises(ResetLinkInvalid):
         await reset_password(ctx, token=token, password="Nouveau2026")
+
+
+async def test_a_recovered_school_account_can_reset_its_password() -> None:
+    ctx = memory_context()
+    sso = await login_with_assertion(ctx, trust(ctx, "first"))
+    user_id = sso.tokens.user_id
+    await ctx.profiles.update(user_id, {"birth_date": "2008-09-14"})
+    names = {"first_name": "Noémie", "last_name": "Le Gall", "birth_date": "2008-09-14"}
+    await request_recovery(ctx, **names, email="noemie@exemple.fr")
+    [(_, _, recovery)] = mails_sent(ctx)
+    await confirm_recovery(ctx, token=recovery, password="Premier2026")
+
+    await request_password_reset(ctx, email="noemie@exemple.fr")
+    [token] = reset_tokens(ctx)
+
+    assert await reset_password(ctx, token=token, password="Second2026") == user_id
+    assert (await login_with_password(ctx, "noemie@exemple.fr", "Second2026")).user_id == user_id
