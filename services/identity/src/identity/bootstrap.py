@@ -9,9 +9,11 @@ from datetime import timedelta
 from identity.adapters.assertion_replay import AssertionReplayGuard
 from identity.adapters.credentials import Credentials
 from identity.adapters.idp import TrustedIdentityProviders
+from identity.adapters.idp_simulator import IdpSimulator
 from identity.adapters.keys import load_or_create_private, load_private, load_public
 from identity.adapters.logins import LoginKeys
 from identity.adapters.mail import IdentityMails
+from identity.adapters.password_reset_demands import PasswordResetDemands
 from identity.adapters.passwords import Argon2Passwords
 from identity.adapters.profile_topic import ProfileTopic
 from identity.adapters.profiles import Profiles
@@ -61,6 +63,8 @@ class Lifecycle:
     refresh_tokens: RefreshTokens
     throttle: ThrottleStore
     passwords: Argon2Passwords
+    password_resets: PasswordResetDemands
+    idp_simulator: IdpSimulator | None = None
 
     @classmethod
     def build(cls, settings: Settings, *, mailer: Mailer | None = None) -> Lifecycle:
@@ -70,6 +74,19 @@ class Lifecycle:
         logins, profiles, throttle = LoginKeys(db), Profiles(db), ThrottleStore(db)
         topic = ProfileTopic(profiles, settings.profiles_topic)
         refresh = RefreshTokens(db, ttl=timedelta(seconds=settings.refresh_token_ttl_seconds))
+        resets = PasswordResetDemands(
+            db, ttl=timedelta(seconds=settings.password_reset_ttl_seconds)
+        )
+        # Trusted before the providers are read, so the simulator's first assertion passes.
+        simulator = (
+            IdpSimulator.from_files(
+                settings.idp_simulator_key_file,
+                settings.trusted_idp_keys_file,
+                audience=settings.sso_audience,
+            )
+            if settings.idp_simulator_enabled
+            else None
+        )
         passwords = Argon2Passwords(
             time_cost=settings.argon2_time_cost,
             memory_cost_kib=settings.argon2_memory_cost_kib,
@@ -87,6 +104,7 @@ class Lifecycle:
             recovery_demands=RecoveryDemands(
                 db, ttl=timedelta(seconds=settings.recovery_ttl_seconds)
             ),
+            password_resets=resets,
             replay_guard=AssertionReplayGuard(db),
             passwords=passwords,
             signer=build_signer(settings),
@@ -102,9 +120,21 @@ class Lifecycle:
                 max_duration=timedelta(seconds=settings.lock_max_seconds),
             ),
             recovery_ttl=timedelta(seconds=settings.recovery_ttl_seconds),
+            password_reset_ttl=timedelta(seconds=settings.password_reset_ttl_seconds),
+            password_reset_max_pending=settings.password_reset_max_pending,
         )
         return cls(
-            runtime, settings, context, logins, profiles, topic, refresh, throttle, passwords
+            runtime,
+            settings,
+            context,
+            logins,
+            profiles,
+            topic,
+            refresh,
+            throttle,
+            passwords,
+            resets,
+            simulator,
         )
 
     async def on_startup(self, runtime: ServiceRuntime) -> None:
@@ -114,6 +144,7 @@ class Lifecycle:
             self.profile_topic,
             self.refresh_tokens,
             self.throttle,
+            self.password_resets,
         ):
             await adapter.ensure_indexes()
         self.profile_topic.bind(runtime.producer)

@@ -5,6 +5,9 @@ without it a key is generated once under `generated_signing_key_path` so restart
 valid. `ORGA_IDENTITY_TRUSTED_IDP_KEYS_FILE` lists the identity providers (GAR-like) whose
 signed assertions are accepted. `ORGA_IDENTITY_OPERATOR_TOKEN` opens the operator endpoints
 (`/metrics`) to whoever presents it; unset, they are off (ADR 0012).
+`ORGA_IDENTITY_IDP_SIMULATOR_ENABLED` serves the local ENT stand-in (`/idp-simulator`, for
+development only): its key (`idp_simulator_key_file`) is trusted at start-up, as the
+`idp-simulate` command does.
 """
 
 from pathlib import Path
@@ -49,3 +52,9 @@ class Settings(ServiceSettings):
 
     recovery_ttl_seconds: int = Field(24 * 3600, ge=60)
     web_base_url: str = "http://127.0.0.1:8100"
+
+    password_reset_ttl_seconds: int = Field(3600, ge=60)
+    password_reset_max_pending: int = Field(3, ge=1)
+
+    idp_simulator_enabled: bool = False
+    idp_simulator_key_file: Path = Path(".local/identity/idp-simulator/private-key.pem")

@@ -1,9 +1,9 @@
 """In-memory adapters implementing the Protocols of `identity.application.ports`, so a use case
 runs in microseconds; the real adapters are exercised by the integration tests.
 
-The collections' stand-ins are in `memory_stores.py`; here are the sessions, recovery demands,
-assertion replay guard, password hasher, token signer, identity providers and mail, and
-`memory_context()` which wires them all into a `Context`.
+The collections' stand-ins are in `memory_stores.py`; here are the sessions, recovery and
+password-reset demands, assertion replay guard, password hasher, token signer, identity
+providers and mail, and `memory_context()` which wires them all into a `Context`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from identity.application.ports import (
     Consumed,
     HashCounters,
     IssuedToken,
+    PasswordResetDemand,
     RecoveryDemand,
     RefreshProblem,
     VerifiedAssertion,
@@ -102,6 +103,49 @@ class MemoryRecoveryDemands:
 
 
 @dataclass
+class MemoryPasswordResets:
+    clock: Clock
+    ttl: timedelta = timedelta(hours=1)
+    demands: dict[str, tuple[PasswordResetDemand, datetime]] = field(default_factory=dict)
+    claimed: set[str] = field(default_factory=set)
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
+
+    async def create(self, user_id: str, email: str) -> str:
+        token = f"reset-{next(self._ids)}"
+        self.demands[token] = (PasswordResetDemand(user_id, email), self.clock() + self.ttl)
+        return token
+
+    async def delete(self, token: str) -> None:
+        self.demands.pop(token, None)
+
+    async def find(self, token: str) -> PasswordResetDemand | None:
+        if token not in self.demands or token in self.claimed:
+            return None
+        demand, expires_at = self.demands[token]
+        return demand if expires_at > self.clock() else None
+
+    async def claim(self, token: str) -> PasswordResetDemand | None:
+        demand = await self.find(token)
+        if demand is not None:
+            self.claimed.add(token)
+        return demand
+
+    async def release(self, token: str) -> None:
+        self.claimed.discard(token)
+
+    async def pending(self, user_id: str) -> int:
+        return sum(
+            1
+            for token, (demand, expires_at) in self.demands.items()
+            if demand.user_id == user_id and expires_at > self.clock() and token not in self.claimed
+        )
+
+    async def forget_user(self, user_id: str) -> None:
+        for token in [t for t, (d, _) in self.demands.items() if d.user_id == user_id]:
+            del self.demands[token]
+
+
+@dataclass
 class MemoryReplayGuard:
     seen: set[tuple[str, str]] = field(default_factory=set)
 
@@ -169,6 +213,11 @@ class Outbox:
     async def recovery_done(self, to: str, first_name: str) -> None:
         self.sent.append(("done", to, first_name))
 
+    async def password_reset_link(self, to: str, first_name: str, token: str, minutes: int) -> None:
+        if self.failing:
+            raise ConnectionError("smtp down")
+        self.sent.append(("reset", to, token))
+
 
 def memory_context(clock: Clock | None = None, threshold: int = 10) -> Context:
     clock = clock or Clock()
@@ -182,6 +231,7 @@ def memory_context(clock: Clock | None = None, threshold: int = 10) -> Context:
         throttle=MemoryThrottle(),
         refresh_tokens=MemoryRefreshTokens(clock),
         recovery_demands=MemoryRecoveryDemands(),
+        password_resets=MemoryPasswordResets(clock),
         replay_guard=MemoryReplayGuard(),
         passwords=PlainPasswords(),
         signer=CountingSigner(),

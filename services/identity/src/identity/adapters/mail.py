@@ -33,3 +33,26 @@ class IdentityMails:
             "passe que vous avez choisi. Si vous n'êtes pas à l'origine de ce changement, "
             "contactez le support.\n",
         )
+
+    async def password_reset_link(self, to: str, first_name: str, token: str, minutes: int) -> None:
+        link = f"{self.web_base_url}/mot-de-passe-oublie/{token}"
+        greeting = f"Bonjour {first_name}," if first_name else "Bonjour,"
+        await self.mailer.send(
+            to,
+            "Demande de réinitialisation de mot de passe Pix",
+            f"{greeting}\n\n"
+            "Une demande de réinitialisation du mot de passe de votre compte Pix a été faite. "
+            "Pour choisir un nouveau mot de passe, ouvrez ce lien :\n\n"
+            f"{link}\n\n"
+            f"Ce lien est valable {_duration(minutes)} et ne fonctionne qu'une fois. Si vous "
+            "n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe "
+            "actuel reste valable.\n",
+        )
+
+
+def _duration(minutes: int) -> str:
+    """`60` → "1 heure", `90` → "90 minutes", `1440` → "24 heures"."""
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} heure{'s' if hours > 1 else ''}"
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"

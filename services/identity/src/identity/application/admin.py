@@ -36,5 +36,6 @@ async def erase_user(ctx: Context, user_id: str) -> None:
     for key in await ctx.logins.keys_of(user_id):
         await ctx.logins.release(key, user_id)
     await ctx.throttle.clear(user_id)
+    await ctx.password_resets.forget_user(user_id)
     await close_all_sessions(ctx, user_id)
     await ctx.publisher.publish_quietly(user_id)

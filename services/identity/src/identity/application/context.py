@@ -17,6 +17,7 @@ from identity.application.ports import (
     LoginThrottle,
     Mails,
     PasswordHasher,
+    PasswordResetDemandStore,
     ProfilePublisher,
     ProfileStore,
     RecoveryDemandStore,
@@ -45,6 +46,7 @@ class Context:
     throttle: LoginThrottle
     refresh_tokens: RefreshTokenStore
     recovery_demands: RecoveryDemandStore
+    password_resets: PasswordResetDemandStore
     replay_guard: ReplayGuard
     passwords: PasswordHasher
     signer: AccessTokens
@@ -52,6 +54,8 @@ class Context:
     mails: Mails
     lock_policy: LockPolicy = field(default_factory=LockPolicy)
     recovery_ttl: timedelta = timedelta(hours=24)
+    password_reset_ttl: timedelta = timedelta(hours=1)
+    password_reset_max_pending: int = 3
     orphan_grace: timedelta = timedelta(minutes=2)
     clock: Callable[[], datetime] = field(default=utcnow)
     stats: LoginStats = field(default_factory=LoginStats)

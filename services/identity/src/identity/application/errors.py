@@ -57,6 +57,14 @@ class InvalidRecoveryToken(DomainError):
     message = "Ce lien de récupération est invalide, expiré ou déjà utilisé."
 
 
+class ResetLinkInvalid(DomainError):
+    code = "RESET_LINK_INVALID"
+    message = (
+        "Ce lien n'est plus valable : il a expiré ou a déjà été utilisé. "
+        "Faites une nouvelle demande de réinitialisation de mot de passe."
+    )
+
+
 class MailUnavailable(DomainError):
     code = "MAIL_UNAVAILABLE"
     message = "L'e-mail n'a pas pu être envoyé ; réessayez dans quelques minutes."

@@ -135,6 +135,36 @@ class RecoveryDemandStore(Protocol):
     async def release(self, token: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class PasswordResetDemand:
+    user_id: str
+    email: str
+
+
+class PasswordResetDemandStore(Protocol):
+    """Password-reset links: single-use secrets, valid for a while after `create`."""
+
+    async def create(self, user_id: str, email: str) -> str: ...
+
+    async def delete(self, token: str) -> None: ...
+
+    async def find(self, token: str) -> PasswordResetDemand | None:
+        """The demand if the link can still be used (known, unexpired, unclaimed)."""
+        ...
+
+    async def claim(self, token: str) -> PasswordResetDemand | None: ...
+
+    async def release(self, token: str) -> None: ...
+
+    async def pending(self, user_id: str) -> int:
+        """How many of this user's demands are unexpired and unused."""
+        ...
+
+    async def forget_user(self, user_id: str) -> None:
+        """Drop every demand of this user (its password changed, or the person is erased)."""
+        ...
+
+
 class ReplayGuard(Protocol):
     async def first_use(self, issuer: str, jti: str, expires_at: datetime) -> bool: ...
 
@@ -191,3 +221,7 @@ class Mails(Protocol):
     async def recovery_link(self, to: str, first_name: str, token: str, hours: int) -> None: ...
 
     async def recovery_done(self, to: str, first_name: str) -> None: ...
+
+    async def password_reset_link(
+        self, to: str, first_name: str, token: str, minutes: int
+    ) -> None: ...

@@ -26,6 +26,7 @@ STATUS: list[tuple[type[dom.DomainError], int]] = [
     (dom.UserIsErased, 404),
     (app.RecoveryAccountNotFound, 404),
     (app.InvalidRecoveryToken, 404),
+    (app.ResetLinkInvalid, 404),
     (app.MailUnavailable, 503),
     (app.UsernameUnavailable, 503),
 ]

@@ -108,6 +108,15 @@ class RecoveryConfirm(Body):
     password: str = Password()
 
 
+class PasswordResetRequest(Body):
+    email: str = Email()
+
+
+class PasswordResetConfirm(Body):
+    token: str
+    password: str = Password()
+
+
 class AccountCreated(BaseModel):
     id: str
 
@@ -153,6 +162,10 @@ class Message(BaseModel):
 
 class Recovered(Message):
     user_id: str
+
+
+class ResetLink(BaseModel):
+    email: str = Field(description="l'adresse du compte dont le mot de passe sera changé")
 
 
 class Jwk(BaseModel):
