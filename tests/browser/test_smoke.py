@@ -118,3 +118,12 @@ def test_harness_catches_csp_violations_and_runs_axe_under_the_strict_csp(
             tab_to(tab.page, tab.page.locator("#pale"), max_presses=3)  # not focusable
     finally:
         tab.context.close()
+
+
+def test_move_clock_writes_the_cumulative_offset_for_assessment(system) -> None:
+    assert system.clock_file.read_text() == "0.0"
+    assert system.move_clock(3600) == 3600
+    assert system.move_clock(0.5) == 3600.5
+    assert float(system.clock_file.read_text()) == 3600.5
+    assert list(system.clock_file.parent.glob(".*.tmp")) == []  # renamed over, none left
+    assert system.move_clock(-3600.5) == 0  # back to the real time for the module's next tests
