@@ -109,6 +109,8 @@ class System:
     log_dir: Path
     mails: Mailbox
     clock_file: Path
+    env: dict[str, str] = field(default_factory=dict)
+    """What the services were started with: a test runs their command lines with it."""
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     clock_offset: float = 0.0
 
@@ -169,7 +171,9 @@ def wait_ready(system: System, timeout: float = 120.0) -> None:
 
 
 @contextmanager
-def start_system(infra: Infra, scratch: Path) -> Iterator[System]:
+def start_system(
+    infra: Infra, scratch: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[System]:
     """Start every service (and the SMTP sink) for one run; stop them and drop the databases.
 
     `scratch` is a private temporary folder (the clock file lives there).
@@ -205,6 +209,7 @@ def start_system(infra: Infra, scratch: Path) -> Iterator[System]:
             "ORGA_CAMPAIGN_PUBLIC_URL": web,
             # a test-only clock: now = real now + the seconds in this file (move_clock)
             "ORGA_ASSESSMENT_CLOCK_FILE": str(clock_file),
+            **(extra_env or {}),
         }
         for s in SERVICES:
             env[f"ORGA_{s.upper()}_PORT"] = str(ports[s])
@@ -220,6 +225,7 @@ def start_system(infra: Infra, scratch: Path) -> Iterator[System]:
             log_dir=log_dir,
             mails=Mailbox(sink.store),
             clock_file=clock_file,
+            env=env,
         )
         readers: list[IO[bytes]] = []
         try:

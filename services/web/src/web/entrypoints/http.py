@@ -2,7 +2,7 @@
 so it is not built on the kernel's app factory (no runtime, no database, no broker).
 
 Pages are server-rendered French HTML (Jinja2, the State design system, htmx for partial
-updates; docs/adr/0018-web-service.md). The session is a signed HttpOnly cookie; every form
+updates; docs/adr/0019-web-service.md). The session is a signed HttpOnly cookie; every form
 carries a CSRF token; every response a strict Content-Security-Policy.
 """
 

@@ -15,6 +15,7 @@ from web.application.session import AUTH, csrf_token
 from web.entrypoints.text import markdown_html
 
 PACKAGE = Path(__file__).resolve().parents[1]
+FORM_ERRORS = (409, 422)
 TEMPLATES = Jinja2Templates(directory=str(PACKAGE / "templates"))
 TEMPLATES.env.globals["markdown"] = lambda text: Markup(markdown_html(text or ""))
 
@@ -31,6 +32,8 @@ def render(
         "settings": request.app.state.settings,
         **(context or {}),
     }
+    if status in FORM_ERRORS and request.headers.get("HX-Request"):
+        status = 200  # swapped in by htmx: the error is on the page (a 4xx is logged as a failure)
     return TEMPLATES.TemplateResponse(request, template, page, status_code=status)
 
 

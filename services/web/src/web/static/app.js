@@ -3,9 +3,10 @@
 (function () {
   "use strict";
 
+  // The token is on #page, the part htmx swaps: it stays current after a login changes it.
   function csrf() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
+    var page = document.getElementById("page");
+    return page ? page.dataset.csrf || "" : "";
   }
 
   // htmx requests carry the CSRF token as a header (forms also carry it as a field).

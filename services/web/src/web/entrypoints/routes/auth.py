@@ -144,7 +144,7 @@ async def forgotten(request: Request, ctx: AppContext, email: str = Form("")) ->
 @router.get("/mot-de-passe-oublie/{token}")
 async def new_password_page(request: Request, ctx: AppContext, token: str) -> Response:
     try:
-        reply = await ctx.api.call("identity", "GET", f"/password-reset/{token}")
+        reply = await ctx.api.call("identity", "GET", f"/password-reset-demands/{token}")
     except ApiRefusal as exc:
         return render(
             request,
