@@ -28,6 +28,15 @@ DEMO_CAMPAIGNS = [
     },
     {"name": "Collecte des profils Pix — 3e", "type": "PROFILES_COLLECTION"},
 ]
+OPEN_CAMPAIGNS = [  # in the organisation that imports no learners: anyone with the code joins
+    {
+        "name": "Découverte du numérique — ouvert à tous",
+        "type": "ASSESSMENT",
+        "target_profile_id": "tp-1.1",
+        "title": "Découvrir la recherche d'information",
+    },
+]
+ENT_PUPIL = ("Hugo", "Bernard", "02/11/2009")  # one of organisation's SIECLE demo pupils
 PASSWORD = "Pix123456"
 ADMIN = ("admin@orga.local", "Admin", "Plateforme")
 TEACHERS = [
@@ -67,7 +76,9 @@ def organisations(seed_output: str) -> list[dict[str, str]]:
     return found if isinstance(found, list) else []
 
 
-def demo_campaigns(access_token: str, organisation_id: str) -> list[tuple[str, str]]:
+def demo_campaigns(
+    access_token: str, organisation_id: str, bodies: list[dict[str, str]]
+) -> list[tuple[str, str]]:
     """The demo school's two campaigns (one of each type), owned by the admin teacher; created
     once, found again on later runs. The campaign service learns the membership from
     organisation's events, so the first call may have to wait a few seconds."""
@@ -78,7 +89,7 @@ def demo_campaigns(access_token: str, organisation_id: str) -> list[tuple[str, s
         deadline = time.monotonic() + 60
         while client.get(base).status_code == 403 and time.monotonic() < deadline:
             time.sleep(0.5)
-        for body in DEMO_CAMPAIGNS:
+        for body in bodies:
             found = client.get(base, params={"name": body["name"], "mine": "true"})
             found.raise_for_status()
             items = [c for c in found.json()["items"] if c["name"] == body["name"]]
@@ -130,12 +141,17 @@ def main() -> int:
         TEACHERS[0][0],
     )
     print(out.strip())
-    school = next((o for o in organisations(out) if o.get("type") == "SCO"), None)
+    made = organisations(out)
+    school = next((o for o in made if o.get("type") == "SCO"), None)
+    company = next((o for o in made if o.get("type") == "PRO"), None)
     campaigns: list[tuple[str, str]] = []
+    open_campaigns: list[tuple[str, str]] = []
+    with httpx.Client(base_url=IDENTITY, timeout=30) as client:
+        access = tokens(client, TEACHERS[0][0])["access_token"]
     if school is not None:
-        with httpx.Client(base_url=IDENTITY, timeout=30) as client:
-            access = tokens(client, TEACHERS[0][0])["access_token"]
-        campaigns = demo_campaigns(access, str(school.get("organisation_id") or school["id"]))
+        campaigns = demo_campaigns(access, str(school["id"]), DEMO_CAMPAIGNS)
+    if company is not None:
+        open_campaigns = demo_campaigns(access, str(company["id"]), OPEN_CAMPAIGNS)
     print(f"\nDemo accounts (password for all: {PASSWORD})")
     print(f"  platform admin : {ADMIN[0]}")
     print(f"  teacher (ADMIN): {TEACHERS[0][0]}")
@@ -143,8 +159,20 @@ def main() -> int:
     print(f"  student e-mail : {STUDENT_EMAIL[0]}")
     if username:
         print(f"  student username: {username}")
-    for name, code in campaigns:
+    for name, code in campaigns + open_campaigns:
         print(f"  demo campaign  : {code}  {name}  (lien : {PUBLIC}/campagnes/{code})")
+    print(f"\nStudent app: {PUBLIC}/connexion")
+    if open_campaigns:
+        print(
+            f"  with a password: {STUDENT_EMAIL[0]} / {PASSWORD}, « J'ai un code », "
+            f"then {open_campaigns[0][1]} (open campaign)"
+        )
+    if campaigns:
+        first, last, born = ENT_PUPIL
+        print(
+            f"  through the ENT: « Se connecter avec l'ENT », Prénom {first}, Nom {last}; "
+            f"code {campaigns[0][1]}; at « Un tout petit détail ! » date de naissance {born}"
+        )
     inbox = os.environ.get("ORGA_MAIL_INBOX_PORT", "8025")
     print(f"E-mails sent by the services: http://127.0.0.1:{inbox}/ (local SMTP sink)")
     return 0

@@ -94,6 +94,7 @@ class School:
     teacher: dict[str, str]
     pro_code: str  # open campaign (no learners imported), multiple sendings
     sco_code: str  # school campaign: joining asks for reconciliation
+    collection_code: str  # school profiles collection
 
 
 @pytest.fixture(scope="module")
@@ -118,18 +119,22 @@ def school(system: System) -> School:
         )
         assert r.status_code == 200, r.text
 
-    def create(org: str, name: str) -> str:
+    def create(org: str, name: str, collection: bool = False) -> str:
+        body: dict[str, Any] = {"name": name, "type": "PROFILES_COLLECTION"}
+        if not collection:
+            body = {
+                "name": name,
+                "type": "ASSESSMENT",
+                "target_profile_id": PROFILE_ID,
+                "title": "Tous les types de questions",
+                "landing_text": "**Bienvenue !** Ce parcours dure *10 minutes*.",
+                "multiple_sendings": True,
+            }
+
         def attempt() -> Any:
             r = httpx.post(
                 f"{campaign}/organisations/{org}/campaigns",
-                json={
-                    "name": name,
-                    "type": "ASSESSMENT",
-                    "target_profile_id": PROFILE_ID,
-                    "title": "Tous les types de questions",
-                    "landing_text": "**Bienvenue !** Ce parcours dure *10 minutes*.",
-                    "multiple_sendings": True,
-                },
+                json=body,
                 headers=teacher,
                 timeout=30,
             )
@@ -137,7 +142,12 @@ def school(system: System) -> School:
 
         return str(until(attempt, "the campaign service never knew the teacher"))
 
-    return School(teacher, create(ids["PRO"], "Découverte"), create(ids["SCO"], "Classe de 3A"))
+    return School(
+        teacher,
+        create(ids["PRO"], "Découverte"),
+        create(ids["SCO"], "Classe de 3A"),
+        create(ids["SCO"], "Collecte des profils", collection=True),
+    )
 
 
 # Answering a question screen in the browser
@@ -398,6 +408,17 @@ def test_a_pupil_logs_in_through_the_ent_and_links_the_account_to_the_school(
     shots(page, "rattache-consignes")
     click_and_wait(page, page.get_by_role("link", name="Commencer mon parcours"))
     expect(page.locator("main h1")).to_contain_text("Question 1")
+
+    # a profiles collection: the profile is sent in one click (the account is linked already)
+    enter_code(page, school.collection_code)
+    click_and_wait(page, page.get_by_role("button", name="C'est parti !"))
+    expect(page.locator("main h1")).to_have_text("Votre profil Pix")
+    expect(page.locator("main")).to_contain_text("pix sur 1024")
+    shots(page, "collecte-de-profils")
+    axe_check(page, "profiles collection")
+    page.get_by_role("button", name="J'envoie mon profil").click()
+    expect(page.get_by_text("Merci, vos résultats ont bien été envoyés !")).to_be_visible()
+    shots(page, "profil-envoye")
     tab.assert_no_errors()
 
 
@@ -490,7 +511,13 @@ def test_at_360_px_with_the_keyboard_only_a_pupil_joins_and_answers(
         fits()
         challenge_id = page.locator("input[name='challenge_id']").get_attribute("value")
         kind, value = answer_for(release, str(challenge_id), right=True)
-        if kind in ("QCU", "QCM"):
+        if kind == "QCU":  # a radio group is one Tab stop; the arrows choose within it
+            tab_to(page, page.locator("#reponse-1"))
+            keys.press("Space")
+            for _ in range(int(value) - 1):
+                keys.press("ArrowDown")
+            expect(page.locator(f"#reponse-{value}")).to_be_checked()
+        elif kind == "QCM":
             for index in value.split(","):
                 tab_to(page, page.locator(f"#reponse-{index.strip()}"))
                 keys.press("Space")

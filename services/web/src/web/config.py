@@ -30,6 +30,9 @@ class Settings(ServiceSettings):
     secret_key: SecretStr | None = Field(None, min_length=32)
     session_max_age_seconds: int = Field(7 * 24 * 3600, ge=60)
     api_timeout_seconds: float = Field(10.0, gt=0)
+    assets_dir: str | None = Field(
+        None, description="node_modules of services/web (npm ci); unset: the source tree's"
+    )
 
     def upstreams(self) -> dict[str, str]:
         return {

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from orga_shared.http.correlation import CorrelationMiddleware
+from orga_shared.http.errors import STATUS_ERRORS, allowed_methods
 from orga_shared.observability import configure_logging
 from web.adapters.api import ApiRefusal
 from web.application.session import LoginRequired
@@ -87,7 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(CorrelationMiddleware)
-    for name, directory in vendor_dirs().items():
+    assets = Path(settings.assets_dir) if settings.assets_dir else NODE_MODULES
+    for name, directory in vendor_dirs(assets).items():
         app.mount(f"/static/vendor/{name}", StaticFiles(directory=directory), name=name)
     app.mount("/static/app", StaticFiles(directory=PACKAGE / "static"), name="app")
     for router in ROUTERS:
@@ -117,10 +119,15 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
         if _is_api(request):
+            code, text = STATUS_ERRORS.get(exc.status_code, ("ERROR", str(exc.detail)))
             return JSONResponse(
-                {"code": f"HTTP_{exc.status_code}", "message": str(exc.detail), "field": None},
+                {"code": code, "message": text, "field": None},
                 status_code=exc.status_code,
+                headers=headers,
             )
         messages = {
             404: "Cette page n'existe pas.",
@@ -131,7 +138,9 @@ def _install_handlers(app: FastAPI) -> None:
         if isinstance(exc, CsrfRefused):
             message = str(exc.detail)
         error = ApiRefusal(exc.status_code, f"HTTP_{exc.status_code}", message)
-        return render(request, "error.html", {"title": "Erreur", "error": error}, exc.status_code)
+        page = render(request, "error.html", {"title": "Erreur", "error": error}, exc.status_code)
+        page.headers.update(headers)
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> HTMLResponse:
