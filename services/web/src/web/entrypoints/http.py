@@ -31,6 +31,7 @@ from web.config import Settings
 from web.entrypoints.rendering import PACKAGE, login_url, redirect, render
 from web.entrypoints.routes import ROUTERS
 from web.entrypoints.routes.deps import CsrfRefused
+from web.entrypoints.routes.orga_common import NotMember, TermsNotAccepted
 from web.entrypoints.security import SecurityHeaders
 
 log = structlog.get_logger()
@@ -109,6 +110,13 @@ def _install_handlers(app: FastAPI) -> None:
             response.headers["HX-Redirect"] = login_url(target)
         return response
 
+    @app.exception_handler(TermsNotAccepted)
+    async def _terms(request: Request, _: TermsNotAccepted) -> Response:
+        response = redirect("/orga/cgu")
+        if request.headers.get("HX-Request"):
+            response.headers["HX-Redirect"] = "/orga/cgu"
+        return response
+
     @app.exception_handler(ApiRefusal)
     async def _refused(request: Request, exc: ApiRefusal) -> Response:
         if _is_api(request):
@@ -135,7 +143,7 @@ def _install_handlers(app: FastAPI) -> None:
             405: "Cette action n'est pas possible ici.",
         }
         message = messages.get(exc.status_code, "Une erreur est survenue.")
-        if isinstance(exc, CsrfRefused):
+        if isinstance(exc, CsrfRefused | NotMember):
             message = str(exc.detail)
         error = ApiRefusal(exc.status_code, f"HTTP_{exc.status_code}", message)
         page = render(request, "error.html", {"title": "Erreur", "error": error}, exc.status_code)
