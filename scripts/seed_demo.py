@@ -37,6 +37,14 @@ OPEN_CAMPAIGNS = [  # in the organisation that imports no learners: anyone with 
     },
 ]
 ENT_PUPIL = ("Hugo", "Bernard", "02/11/2009")  # one of organisation's SIECLE demo pupils
+# pupils of the school's SIECLE import who answer and send, so the dashboards are not empty
+SENDING_PUPILS = [
+    ("lea.martin@eleve-demo.fr", "Léa", "Martin", "2009-03-14"),
+    ("chloe.dubois@eleve-demo.fr", "Chloé", "Dubois", "2009-06-27"),
+    ("lucas.thomas@eleve-demo.fr", "Lucas", "Thomas", "2009-01-09"),
+]
+ASSESSMENT = os.environ.get("ORGA_WEB_ASSESSMENT_URL", "http://127.0.0.1:8104")
+ORGANISATION = os.environ.get("ORGA_WEB_ORGANISATION_URL", "http://127.0.0.1:8102")
 PASSWORD = "Pix123456"
 ADMIN = ("admin@orga.local", "Admin", "Plateforme")
 TEACHERS = [
@@ -102,6 +110,70 @@ def demo_campaigns(
     return made
 
 
+def pupils_send(school_id: str, codes: list[str]) -> int:
+    """The SENDING_PUPILS link their accounts to the imported pupils, take the school's
+    campaigns to the end (right answers, every third one skipped) and send. Idempotent: a
+    campaign already sent is left alone. Returns how many sendings were made."""
+    from assessment.domain.answers import expected_answers
+    from orga_shared.content.loader import load_release
+
+    release = load_release()
+    sent = 0
+    with httpx.Client(timeout=30) as client, client_for(IDENTITY) as identity:
+        for email, first, last, born in SENDING_PUPILS:
+            account(identity, email, first, last)
+            headers = {"Authorization": f"Bearer {tokens(identity, email)['access_token']}"}
+            linked = client.post(
+                f"{ORGANISATION}/organisations/{school_id}/learners/reconcile",
+                json={"first_name": first, "last_name": last, "birthdate": born},
+                headers=headers,
+            )
+            if linked.status_code not in (200, 409):
+                sys.exit(f"seed: {email} could not be linked: {linked.text}")
+            for code in codes:
+                sent += _take_and_send(client, headers, code, release, expected_answers)
+    return sent
+
+
+def client_for(base_url: str) -> httpx.Client:
+    return httpx.Client(base_url=base_url, timeout=30)
+
+
+def _take_and_send(
+    client: httpx.Client, headers: dict[str, str], code: str, release, expected
+) -> int:
+    deadline = time.monotonic() + 60
+    while True:  # the link reaches assessment as an event: a few seconds at most
+        joined = client.post(f"{ASSESSMENT}/participations", json={"code": code}, headers=headers)
+        if joined.status_code in (200, 201) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    if joined.status_code not in (200, 201):
+        sys.exit(f"seed: joining {code} refused: {joined.text}")
+    mine = joined.json()
+    if mine["status"] == "SHARED":
+        return 0
+    campaign_id, challenge, number = mine["campaign_id"], mine["challenge"], mine["answer_count"]
+    while challenge is not None:
+        number += 1
+        body: dict[str, object] = {"challenge_id": challenge["id"]}
+        if number % 3 == 0:
+            body["skipped"] = True
+        else:
+            body["value"] = next(expected(release.challenges[challenge["id"]]))
+        answered = client.post(
+            f"{ASSESSMENT}/campaigns/{campaign_id}/participation/answers",
+            json=body,
+            headers={**headers, "Idempotency-Key": f"seed-{campaign_id}-{number}"},
+        )
+        answered.raise_for_status()
+        challenge = answered.json()["challenge"]
+    client.post(
+        f"{ASSESSMENT}/campaigns/{campaign_id}/participation/share", headers=headers
+    ).raise_for_status()
+    return 1
+
+
 def account(client: httpx.Client, email: str, first: str, last: str) -> str:
     body = {"email": email, "first_name": first, "last_name": last, "password": PASSWORD}
     response = client.post("/users", json=body)
@@ -148,8 +220,10 @@ def main() -> int:
     open_campaigns: list[tuple[str, str]] = []
     with httpx.Client(base_url=IDENTITY, timeout=30) as client:
         access = tokens(client, TEACHERS[0][0])["access_token"]
+    sent = 0
     if school is not None:
         campaigns = demo_campaigns(access, str(school["id"]), DEMO_CAMPAIGNS)
+        sent = pupils_send(str(school["id"]), [code for _, code in campaigns])
     if company is not None:
         open_campaigns = demo_campaigns(access, str(company["id"]), OPEN_CAMPAIGNS)
     print(f"\nDemo accounts (password for all: {PASSWORD})")
@@ -161,6 +235,9 @@ def main() -> int:
         print(f"  student username: {username}")
     for name, code in campaigns + open_campaigns:
         print(f"  demo campaign  : {code}  {name}  (lien : {PUBLIC}/campagnes/{code})")
+    pupils = ", ".join(p[0] for p in SENDING_PUPILS)
+    print(f"  pupils who sent: {pupils} ({sent} sendings made now)")
+    print(f"\nPix Orga (teachers): {PUBLIC}/connexion?suite=/orga as {TEACHERS[0][0]}")
     print(f"\nStudent app: {PUBLIC}/connexion")
     if open_campaigns:
         print(
