@@ -19,6 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
+from organisation.demo import DEMO_PUPILS, siecle_xml
 from tests.browser.all_types_release import PROFILE_ID
 from tests.system import System
 
@@ -66,6 +67,16 @@ def account(system: System, first: str, last: str) -> tuple[str, str]:
     return r.json()["id"], email
 
 
+def organisation(
+    system: System, name: str, kind: str, admin_id: str, uai: str | None = None
+) -> str:
+    args = ["create", "--name", name, "--type", kind, "--admin-user-id", admin_id]
+    if uai:
+        args += ["--external-id", uai, "--managing-students"]
+    out = cli(system, "organisation", *args)
+    return str(json.loads(out[out.index("\n{") :])["id"])  # log lines come first
+
+
 @dataclass
 class School:
     teacher: dict[str, str]
@@ -76,12 +87,23 @@ class School:
 
 @pytest.fixture(scope="module")
 def school(system: System) -> School:
-    """The demo organisations (organisation's seed: a school with imported SIECLE pupils and a
-    company), a teacher admin of both, multiple sendings allowed, a campaign in each."""
+    """A school with organisation's demo SIECLE pupils imported and a company, fresh for this
+    test (never the stable ids of `make run`'s demo: the topics are shared), a teacher admin of
+    both, multiple sendings allowed, campaigns in each."""
     teacher_id, teacher_email = account(system, "Claire", "Martin")
-    out = cli(system, "organisation", "seed", "--admin-user-id", teacher_id)
-    organisations = json.loads(out[out.index("\n[") :])  # log lines come first
-    ids = {o["type"]: o["id"] for o in organisations}
+    run = uuid.uuid4().hex[:6].upper()
+    uai = f"07{run[:5]}X"
+    ids = {
+        "SCO": organisation(system, f"Collège des tests {run}", "SCO", teacher_id, uai),
+        "PRO": organisation(system, f"Entreprise des tests {run}", "PRO", teacher_id),
+    }
+    imported = httpx.post(
+        f"{system.urls['organisation']}/organisations/{ids['SCO']}/learners/import-siecle",
+        content=siecle_xml(uai, DEMO_PUPILS),
+        headers={**token(system, teacher_email), "Content-Type": "application/xml"},
+        timeout=60,
+    )
+    assert imported.status_code == 200, imported.text
     admin_email = f"admin.{uuid.uuid4().hex[:8]}@orga.local"
     cli(system, "identity", "create-admin", "--email", admin_email, "--password", PASSWORD)
     admin = token(system, admin_email)
