@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,19 +19,9 @@ from playwright.sync_api import Page
 
 from organisation.demo import DEMO_PUPILS, siecle_xml
 from tests.browser.all_types_release import PROFILE_ID
-from tests.system import System
+from tests.system import System, until
 
 PASSWORD = "Pix123456"
-
-
-def until(check: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.3)
-    raise AssertionError(f"{what}: not within {timeout:.0f} s")
 
 
 def cli(system: System, service: str, *args: str) -> str:

@@ -7,9 +7,7 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -17,21 +15,12 @@ import pytest
 
 from assessment.domain.answers import expected_answers
 from orga_shared.content.loader import load_release
+from tests.system import until
 
 pytestmark = pytest.mark.e2e
 
 RELEASE = load_release()
 PASSWORD = "Pix123456"
-
-
-def until(check: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.3)
-    raise AssertionError(f"{what}: not within {timeout:.0f} s")
 
 
 def account(identity: str, first: str, last: str) -> tuple[str, dict[str, str]]:

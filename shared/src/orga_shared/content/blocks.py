@@ -30,9 +30,10 @@ class BlockSyntaxError(ValueError):
     """A `${...}` block that cannot be read; raised at load so it never reaches a learner."""
 
 
-def _block_bodies(proposals: str) -> list[str]:
-    """Contents of every `${...}`; a `}` inside a quoted select option does not close a block."""
-    bodies: list[str] = []
+def block_spans(proposals: str) -> list[tuple[int, int]]:
+    """`(start, end)` of every `${...}` (end is the index of its `}`); a `}` inside a quoted
+    select option does not close a block. A page cuts the text around them (web)."""
+    spans: list[tuple[int, int]] = []
     start = proposals.find("${")
     while start != -1:
         in_quotes = False
@@ -46,9 +47,13 @@ def _block_bodies(proposals: str) -> list[str]:
             i += 1
         else:
             raise BlockSyntaxError(f"unclosed block starting at {proposals[start : start + 20]!r}")
-        bodies.append(proposals[start + 2 : i])
+        spans.append((start, i))
         start = proposals.find("${", i + 1)
-    return bodies
+    return spans
+
+
+def _block_bodies(proposals: str) -> list[str]:
+    return [proposals[start + 2 : end] for start, end in block_spans(proposals)]
 
 
 def _parse_body(body: str) -> Block:

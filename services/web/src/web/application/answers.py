@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from orga_shared.content.blocks import Block, parse_blocks
+from orga_shared.content.blocks import Block, block_spans, parse_blocks
 
 CHOICE_TYPES = ("QCU", "QCM")
 NO_ANSWER = "Pour valider, sélectionnez une réponse. Sinon, passez."
@@ -47,34 +47,20 @@ class Screen:
 def _split(proposals: str) -> list[Piece]:
     """The proposal text cut at each `${...}` block; a field is labelled by the text on its
     line before it (« Protocole : »), or numbered when that text is empty."""
-    blocks = list(parse_blocks(proposals))
+    blocks = parse_blocks(proposals)
     pieces: list[Piece] = []
-    rest = proposals
-    for number, block in enumerate(blocks, start=1):
-        start = rest.find("${")
-        end = _block_end(rest, start)
-        before = rest[:start]
+    done = 0
+    for number, (block, (start, end)) in enumerate(
+        zip(blocks, block_spans(proposals), strict=True), start=1
+    ):
+        before = proposals[done:start]
         line = before.rsplit("\n", 1)[-1].strip().rstrip(":").strip()
-        label = line or f"Réponse {number}"
         pieces.append(Piece(before))
-        pieces.append(Piece("", block, label))
-        rest = rest[end + 1 :]
-    if rest:
-        pieces.append(Piece(rest))
+        pieces.append(Piece("", block, line or f"Réponse {number}"))
+        done = end + 1
+    if proposals[done:]:
+        pieces.append(Piece(proposals[done:]))
     return pieces
-
-
-def _block_end(text: str, start: int) -> int:
-    in_quotes = False
-    i = start + 2
-    while i < len(text):
-        char = text[i]
-        if char == '"' and "options=" in text[start:i]:
-            in_quotes = not in_quotes
-        elif char == "}" and not in_quotes:
-            return i
-        i += 1
-    return len(text) - 1
 
 
 def screen(challenge: dict[str, Any]) -> Screen:

@@ -408,7 +408,20 @@ async def results(
     request: Request, user: SignedIn, code: str, envoye: str | None = None
 ) -> Response:
     campaign = await _campaign(user, code)
+    return await _results_page(request, user, campaign, just_sent=envoye == "1")
+
+
+async def _results_page(
+    request: Request,
+    user: User,
+    campaign: dict[str, Any],
+    *,
+    just_sent: bool = False,
+    alert: str | None = None,
+    status: int = 200,
+) -> Response:
     mine = await _participation(user, campaign["campaign_id"])
+    code = campaign["code"]
     if mine is None:
         return redirect(_base(code))
     if campaign["type"] == "ASSESSMENT" and not mine["ended"] and mine["status"] == "STARTED":
@@ -421,9 +434,10 @@ async def results(
         "campaign": campaign,
         "mine": mine,
         "profile": profile,
-        "just_sent": envoye == "1",
+        "just_sent": just_sent,
+        "alert": alert,
     }
-    return render(request, "student/results.html", context)
+    return render(request, "student/results.html", context, status)
 
 
 @router.post("/campagnes/{code}/envoyer", dependencies=[Csrf])
@@ -433,14 +447,7 @@ async def share(request: Request, user: SignedIn, code: str) -> Response:
         await user.post("assessment", f"/campaigns/{campaign['campaign_id']}/participation/share")
     except ApiRefusal as exc:
         if exc.code != "ALREADY_SHARED":
-            mine = await _participation(user, campaign["campaign_id"])
-            context = {
-                "title": "Mes résultats",
-                "campaign": campaign,
-                "mine": mine,
-                "alert": exc.message,
-            }
-            return render(request, "student/results.html", context, 409)
+            return await _results_page(request, user, campaign, alert=exc.message, status=409)
     return redirect(f"{_base(code)}/resultats?envoye=1")
 
 
@@ -450,14 +457,7 @@ async def improve(request: Request, user: SignedIn, code: str) -> Response:
     try:
         await user.post("assessment", f"/campaigns/{campaign['campaign_id']}/participation/improve")
     except ApiRefusal as exc:
-        mine = await _participation(user, campaign["campaign_id"])
-        context = {
-            "title": "Mes résultats",
-            "campaign": campaign,
-            "mine": mine,
-            "alert": exc.message,
-        }
-        return render(request, "student/results.html", context, 409)
+        return await _results_page(request, user, campaign, alert=exc.message, status=409)
     return redirect(f"{_base(code)}/evaluation")
 
 
