@@ -106,10 +106,8 @@ async def counts_by_campaign(orga: OrgaContext, params: dict[str, Any]) -> dict[
         body = await orga.user.get(
             "analytics", f"/organisations/{orga.id}/campaigns", params=params
         )
-    except ApiRefusal as exc:
-        if exc.status in (404, 503) or exc.status >= 500:
-            return None
-        raise
+    except ApiRefusal:
+        return None  # e.g. analytics not yet aware of a new member, or down: the list still shows
     return {row["id"]: row for row in body.get("items", [])}
 
 
