@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 CODE = re.compile(r"^[A-HJKMNP-Z]{6}[2-9]{3}$")
 
 
-def new_teacher(system: System) -> str:
+def new_teacher(system: System) -> tuple[str, str]:
     """A teacher, ADMIN of a brand-new organisation (no campaign yet), once the campaign
     service knows the membership. Not the demo organisations: their ids are stable across
     runs, so a run's campaign views may already hold campaigns other runs made in them."""
@@ -51,7 +51,7 @@ def new_teacher(system: System) -> str:
         return r.status_code == 200
 
     until(known, "the campaign service never learnt the teacher's membership")
-    return email
+    return email, organisation
 
 
 def go(page: Page, locator) -> None:
@@ -62,7 +62,7 @@ def go(page: Page, locator) -> None:
 def test_a_teacher_creates_edits_duplicates_archives_and_deletes_campaigns(
     system: System, browser_page, shots: Shots
 ) -> None:
-    email = new_teacher(system)
+    email, _ = new_teacher(system)
     tab = browser_page(permissions=["clipboard-read", "clipboard-write"])
     page = tab.page
 
@@ -211,4 +211,53 @@ def test_a_teacher_creates_edits_duplicates_archives_and_deletes_campaigns(
     expect(page.locator("main table")).not_to_contain_text("Copie de Rentrée 6e B")
     expect(page.locator("main table")).to_contain_text("Rentrée 6e B")
     shots(page, "supprimee")
+    tab.assert_no_errors()
+
+
+def test_the_list_and_a_campaign_fit_a_phone(system: System, browser_page, shots: Shots) -> None:
+    email, organisation = new_teacher(system)
+    headers = token(system, email)
+    campaign = system.urls["campaign"]
+    profiles = httpx.get(
+        f"{campaign}/organisations/{organisation}/target-profiles", headers=headers, timeout=30
+    ).json()
+    created = httpx.post(
+        f"{campaign}/organisations/{organisation}/campaigns",
+        json={
+            "name": "Groupe de TD 4 — Licence 1 — Parcours numérique, second semestre",
+            "type": "ASSESSMENT",
+            "target_profile_id": profiles[0]["id"],
+            "external_id_label": "Numéro d'étudiant",
+            "external_id_type": "STRING",
+            "landing_text": "- un\n- deux\n\n[Le site](https://pix.fr)",
+        },
+        headers=headers,
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    campaign_id = created.json()["campaign_id"]
+    tab = browser_page(mobile=True)
+    page = tab.page
+    page.goto(f"/connexion?suite=/orga/{organisation}/campagnes")
+    page.get_by_label("Adresse e-mail ou identifiant").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    go(page, page.get_by_role("button", name="Je me connecte"))
+    go(page, page.get_by_role("button", name="J'accepte les conditions d'utilisation"))
+    assert heading(page) == "Campagnes"
+    for path, label in [
+        (f"/orga/{organisation}/campagnes?onglet=toutes", "liste"),
+        (f"/orga/{organisation}/campagnes/{campaign_id}/parametres", "parametres"),
+        (f"/orga/{organisation}/campagnes/nouvelle", "creation"),
+        (f"/orga/{organisation}/campagnes/{campaign_id}/modifier", "modification"),
+        (f"/orga/{organisation}/campagnes/{campaign_id}/supprimer", "suppression"),
+    ]:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        shots(page, f"mobile-{label}")
+        axe_check(page, f"{label} (mobile)")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= page.viewport_size["width"], f"{label}: horizontal scroll, {width} px"
+    page.goto(f"/orga/{organisation}/campagnes/{campaign_id}/parametres")
+    expect(page.locator("main")).to_contain_text("Numéro d'étudiant (Texte)")
+    expect(page.locator("main a[href='https://pix.fr']")).to_have_text("Le site")
     tab.assert_no_errors()
