@@ -89,3 +89,23 @@ def yaml_load(text: str | None) -> dict:
 )
 def test_after_login_only_a_path_of_this_site_is_followed(value: str | None, expected: str) -> None:
     assert safe_next(value) == expected
+
+
+def test_every_listed_error_goes_beside_its_field() -> None:
+    from web.adapters.api import ApiRefusal
+
+    refused = ApiRefusal(
+        422,
+        "INVALID_INPUT",
+        "Veuillez donner un nom à votre campagne.",
+        "name",
+        errors=(
+            ("name", "Veuillez donner un nom à votre campagne."),
+            ("title", "Trop long."),
+            (None, "Autre."),
+        ),
+    )
+    assert refused.by_field() == (
+        {"name": "Veuillez donner un nom à votre campagne.", "title": "Trop long."},
+        "Autre.",
+    )

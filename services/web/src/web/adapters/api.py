@@ -21,6 +21,21 @@ class ApiRefusal(Exception):
     message: str
     field: str | None = None
     retry_after: int | None = None
+    errors: tuple[tuple[str | None, str], ...] = ()
+    """Every `(field, message)` when the service listed several (a form with many mistakes)."""
+
+    def by_field(self) -> tuple[dict[str, str], str | None]:
+        """Each field's first message, and the message naming no field (for an alert)."""
+        fields: dict[str, str] = {}
+        general = None if self.field else self.message
+        for field, message in self.errors or ((self.field, self.message),):
+            if field:
+                fields.setdefault(field, message)
+            elif general is None:
+                general = message
+        if self.field:
+            fields.setdefault(self.field, self.message)
+        return fields, general
 
     def __str__(self) -> str:
         return f"{self.status} {self.code}: {self.message}"
@@ -43,12 +58,19 @@ def refusal(response: httpx.Response) -> ApiRefusal:
     if not isinstance(body, dict):
         body = {}
     retry = response.headers.get("Retry-After")
+    listed = body.get("errors") if isinstance(body.get("errors"), list) else []
+    errors = tuple(
+        (e.get("field"), str(e.get("message") or ""))
+        for e in listed
+        if isinstance(e, dict) and e.get("message")
+    )
     return ApiRefusal(
         status=response.status_code,
         code=str(body.get("code") or f"HTTP_{response.status_code}"),
         message=str(body.get("message") or UNREACHABLE),
         field=body.get("field"),
         retry_after=int(retry) if retry and retry.isdigit() else None,
+        errors=errors,
     )
 
 

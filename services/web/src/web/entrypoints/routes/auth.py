@@ -21,11 +21,11 @@ WRONG_CREDENTIALS = "L'adresse e-mail ou l'identifiant et/ou le mot de passe son
 
 
 def _errors(exc: ApiRefusal, default_field: str | None = None) -> tuple[dict[str, str], str | None]:
-    """A service's refusal beside the field it names, or above the form when it names none."""
-    field = exc.field or default_field
-    if field:
-        return {field: exc.message}, None
-    return {}, exc.message
+    """A service's refusals beside the fields they name, or above the form when none is named."""
+    fields, general = exc.by_field()
+    if not fields and default_field:
+        return {default_field: exc.message}, None
+    return fields, general
 
 
 async def _open(request: Request, api: Api, tokens: dict[str, Any]) -> None:

@@ -68,13 +68,17 @@ def text(form: Any, name: str) -> str:
 
 
 def refusal_errors(exc: ApiRefusal, fields: tuple[str, ...]) -> tuple[dict[str, str], str | None]:
-    """The service's French message beside the field it names, else above the form."""
-    field = exc.field or ""
-    if field.startswith("external_id"):
-        field = "external_id_label" if field == "external_id_label" else "external_id_type"
-    if field in fields:
-        return {field: exc.message}, None
-    return {}, exc.message
+    """Every French message the service listed beside the field it names, else above the form."""
+    named, general = exc.by_field()
+    errors: dict[str, str] = {}
+    for field, message in named.items():
+        if field.startswith("external_id") and field != "external_id_label":
+            field = "external_id_type"
+        if field in fields:
+            errors.setdefault(field, message)
+        elif general is None:
+            general = message
+    return errors, general
 
 
 def may_manage(orga: OrgaContext, campaign: dict[str, Any]) -> bool:
