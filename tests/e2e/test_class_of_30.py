@@ -211,7 +211,7 @@ def test_a_class_of_30_takes_a_campaign_at_once(system) -> None:
         return len(table) == 1 + PUPILS, table
 
     header, *lines = until(exported, "the CSV export of the class", timeout=60)
-    sent_column = header.index("Envoi (O/N)")
+    sent_column = header.index("Partage (O/N)")
     # every participant is exported (pix-orga.md §4.2); the 20 sendings say « Oui »
     assert sorted(line[sent_column] for line in lines) == ["Non"] * 10 + ["Oui"] * 20
     done = time.monotonic()
