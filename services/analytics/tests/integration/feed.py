@@ -21,7 +21,15 @@ class Feed:
         self.offsets: dict[tuple[str, int], int] = {}
         self.projections = [CampaignsProjection(), ParticipationsProjection()]
 
-    async def send(self, topic: str, stream: str, partition: int, event: DomainEvent) -> None:
+    async def send(
+        self,
+        topic: str,
+        stream: str,
+        partition: int,
+        event: DomainEvent,
+        at: datetime = NOW,
+    ) -> None:
+        """`at`: the envelope's occurred time (the live view reads it for the last answer)."""
         self.versions[stream] = version = self.versions.get(stream, 0) + 1
         self.offsets[(topic, partition)] = offset = self.offsets.get((topic, partition), -1) + 1
         env = Envelope(
@@ -29,7 +37,7 @@ class Feed:
             schema_version=event.schema_version,
             stream_id=stream,
             stream_version=version,
-            occurred_at=NOW,
+            occurred_at=at,
             producer="test",
             correlation_id="c",
             payload=event.model_dump(mode="json"),

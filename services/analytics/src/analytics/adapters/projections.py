@@ -4,7 +4,8 @@
 Collections of a generation (`Generation.col`):
 - `campaigns`: a campaign's facts (name, code, type, owner, target, archive) and `organisations`
   (name, type, managing students), version-guarded by the stream version.
-- `participations`: one document per participation (status, dates, progression, improved /
+- `participations`: one document per participation (status, dates, progression and answers
+  with the time of the last one — what the live view reads —, improved /
   deleted, and once shared the frozen results of `ResultsShared` / `ProfileShared`, their
   per-competence, per-topic and per-skill details packed in `details`), guarded by the
   participant stream's version.
@@ -311,7 +312,11 @@ class ParticipationsProjection:
             slot = (gen.name, event.participation_id)
             held = self._answers.get(slot)
             if held is None or held[0] < v:
-                fields = {"answer_count": event.answer_number, "progression": event.progression}
+                fields = {
+                    "answer_count": event.answer_number,
+                    "progression": event.progression,
+                    "last_answer_at": env.occurred_at,
+                }
                 self._answers[slot] = (v, fields)
             return
         await self.flush(gen)

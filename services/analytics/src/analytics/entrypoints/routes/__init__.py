@@ -1,5 +1,5 @@
 """Analytics' routers, one module per resource; `ROUTERS` is what the app mounts."""
 
-from analytics.entrypoints.routes import dashboards, exports
+from analytics.entrypoints.routes import dashboards, exports, live
 
-ROUTERS = [dashboards.router, exports.router]
+ROUTERS = [dashboards.router, exports.router, live.router]

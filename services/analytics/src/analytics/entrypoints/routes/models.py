@@ -226,3 +226,30 @@ class LearnerRow(BaseModel):
 
 class Places(BaseModel):
     occupied: int = Field(description="Élèves ayant au moins une participation")
+
+
+class LiveRow(BaseModel):
+    participation_id: str
+    first_name: str
+    last_name: str
+    status: Status
+    answer_count: int = Field(description="Réponses données (passées comprises)")
+    progression: float = Field(description="Part des acquis du parcours déjà testés (0 à 1)")
+    started_at: datetime
+    last_answer_at: datetime | None = None
+    stuck_minutes: int | None = Field(
+        default=None,
+        description="En cours et sans réponse (depuis la dernière, ou le début) depuis "
+        "`stuck_after_minutes` minutes au moins : ces minutes",
+    )
+
+
+class LiveView(BaseModel):
+    """Suivi en direct : la progression de chaque participant, jamais ses résultats non envoyés."""
+
+    items: list[LiveRow]
+    total: int
+    started: int = Field(description="Participants en cours")
+    stuck: int = Field(description="Participants bloqués")
+    stuck_after_minutes: int
+    at: datetime = Field(description="L'instant de la lecture")

@@ -1,5 +1,12 @@
 """Web's routers, one module per area; `ROUTERS` is what the app mounts."""
 
-from web.entrypoints.routes import auth, ops, orga_campaigns, orga_home, student
+from web.entrypoints.routes import auth, ops, orga_campaigns, orga_home, orga_live, student
 
-ROUTERS = [ops.router, auth.router, orga_home.router, orga_campaigns.router, student.router]
+ROUTERS = [
+    ops.router,
+    auth.router,
+    orga_home.router,
+    orga_campaigns.router,
+    orga_live.router,
+    student.router,
+]
