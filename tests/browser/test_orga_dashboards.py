@@ -2,7 +2,8 @@
 (real `tp-1.1` profile) that two pupils answered and sent and a third answered without sending
 (over the services' HTTP APIs). The teacher sees the counts (2 received, 1 pending), the charts
 drawn by Chart.js with their tables, the results, the recommended topics with their tutorials,
-a participant's page, and downloads the CSV export (analytics' header, the 2 sent rows only).
+a participant's page, and downloads the CSV export (analytics' header, the 2 sent rows with
+their results, the unsent one with none).
 axe finds no serious violation on any page; no console error or CSP violation.
 """
 
@@ -14,6 +15,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -21,7 +23,7 @@ from playwright.sync_api import Page, expect
 
 from assessment.domain.answers import expected_answers
 from orga_shared.content.loader import load_release
-from tests.browser.flows import account, cli, click_and_wait, heading, token, until
+from tests.browser.flows import PASSWORD, account, cli, click_and_wait, heading, token, until
 from tests.browser.harness import Shots, Tab, axe_check
 from tests.system import System
 
@@ -93,6 +95,7 @@ def campaign(system: System) -> Campaign:
     )
     organisation_id = str(json.loads(out[out.index("{") :])["id"])
     teacher = token(system, teacher_email)
+    accept_terms(system, teacher)
 
     def create() -> Any:
         r = httpx.post(
@@ -137,14 +140,26 @@ def campaign(system: System) -> Campaign:
     return Campaign(teacher_email, teacher, organisation_id, campaign_id, code, ids)
 
 
-def teacher_logs_in(page: Page, email: str) -> None:
-    page.goto("/connexion?suite=/orga")
+def accept_terms(system: System, headers: dict[str, str]) -> None:
+    """The terms of use accepted beforehand (the first-login page is another test's)."""
+    r = httpx.patch(
+        f"{system.urls['identity']}/users/me/pix-orga-terms-of-service-acceptance",
+        headers=headers,
+        timeout=30,
+    )
+    assert r.status_code in (200, 204), r.text
+
+
+def logs_in_to(page: Page, email: str, path: str) -> None:
+    """Log in from `/connexion?suite=<path>`: the page asked is the one opened after (htmx
+    swaps the login form's answer in; the dashboards then ask for a full load, so that their
+    scripts come too)."""
+    page.goto(f"/connexion?suite={quote(path, safe='/')}")
     page.get_by_label("Adresse e-mail ou identifiant").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill("Pix123456")
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Je me connecte").click()
-    page.wait_for_url("**/orga/cgu")
-    page.get_by_role("button", name="J'accepte les conditions d'utilisation").click()
-    page.wait_for_url("**/orga/*/campagnes**")
+    page.wait_for_function("p => location.pathname === p", arg=path, timeout=20_000)
+    page.wait_for_load_state()
 
 
 def chart_drawn(page: Page, canvas_id: str) -> bool:
@@ -162,11 +177,10 @@ def test_the_teacher_follows_a_campaign_on_its_dashboards(
 ) -> None:
     tab: Tab = browser_page()
     page = tab.page
-    teacher_logs_in(page, campaign.teacher_email)
     base = f"/orga/{campaign.organisation_id}/campagnes/{campaign.campaign_id}"
+    logs_in_to(page, campaign.teacher_email, f"{base}/activite")
 
     # « Activité »: the cards, both charts drawn, their tables, the participants list
-    page.goto(f"{base}/activite")
     expect(page.locator("main h1")).to_have_text("Rentrée numérique")
     expect(page.locator("#cards-total [data-count]")).to_have_text("3")
     expect(page.locator("#cards-shared [data-count]")).to_have_text("2")
@@ -207,7 +221,7 @@ def test_the_teacher_follows_a_campaign_on_its_dashboards(
     expect(page.locator("main h2").first).to_have_text("Résultats (2)")
     until(lambda: chart_drawn(page, "chart-distribution"), "the distribution chart", timeout=10)
     expect(page.locator("#distribution-table tbody tr")).to_have_count(10)
-    counts = page.locator("#distribution-table tbody td:nth-child(2)").all_inner_texts()
+    counts = page.locator("#distribution-table tbody td:nth-child(2)").all_text_contents()
     assert sum(int(c) for c in counts) == 2
     expect(page.locator("#cards-average")).to_contain_text("%")
     results = page.locator("#results tbody tr")
@@ -223,7 +237,7 @@ def test_the_teacher_follows_a_campaign_on_its_dashboards(
     ).to_be_visible()
     topics = page.locator("#topics tbody tr")
     expect(topics).not_to_have_count(0)
-    labels = page.locator("#topics [data-label]").all_inner_texts()
+    labels = page.locator("#topics [data-label]").all_text_contents()
     assert set(labels) <= {
         "Très recommandé",
         "Fortement recommandé",
@@ -282,10 +296,18 @@ def test_the_teacher_follows_a_campaign_on_its_dashboards(
     lines = [line for line in text.splitlines() if line.strip()]
     assert lines[0] == expected_header
     table = list(csv.reader(io.StringIO(text), delimiter=";"))
-    body = [r for r in table[1:] if r]
-    assert len(body) == 2, body
-    assert {name for r in body for name in r} >= {"Durand", "Bernard"}
-    assert not any("Petit" in r for r in body)
+    header, body = table[0], [r for r in table[1:] if r]
+    sent = header.index("Partage (O/N)")
+    mastery = header.index("% maitrise de l'ensemble des acquis du profil")
+    last_name = header.index("Nom du Participant")
+    shared_rows = {r[last_name]: r for r in body if r[sent] == "Oui"}
+    assert set(shared_rows) == {"Durand", "Bernard"}, body
+    assert all(r[mastery] not in ("", "NA") for r in shared_rows.values())
+    # analytics exports every participation (docs/domain/pix-orga.md §4.1): the unsent one
+    # with no result at all
+    [unsent] = [r for r in body if r[sent] != "Oui"]
+    assert unsent[last_name] == "Petit" and unsent[sent] == "Non"
+    assert unsent[mastery] == "NA"
     assert heading(page) == "Rentrée numérique"
     tab.assert_no_errors()
 
@@ -295,8 +317,8 @@ def test_the_export_keeps_analytics_headers_and_refuses_strangers(
 ) -> None:
     tab: Tab = browser_page()
     page = tab.page
-    teacher_logs_in(page, campaign.teacher_email)
     base = f"/orga/{campaign.organisation_id}/campagnes/{campaign.campaign_id}"
+    logs_in_to(page, campaign.teacher_email, f"{base}/resultats")
     response = page.request.get(f"{base}/export.csv")
     assert response.status == 200
     assert response.headers["content-type"].startswith("text/csv")
@@ -308,13 +330,12 @@ def test_the_export_keeps_analytics_headers_and_refuses_strangers(
     # a member of no organisation, terms accepted, is refused the campaign's pages
     other = browser_page()
     _, email = account(system, "Paul", "Inconnu")
-    other.page.goto("/connexion?suite=/orga")
+    accept_terms(system, token(system, email))
+    other.page.goto(f"/connexion?suite={quote(base + '/activite', safe='/')}")
     other.page.get_by_label("Adresse e-mail ou identifiant").fill(email)
-    other.page.get_by_label("Mot de passe", exact=True).fill("Pix123456")
+    other.page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     other.page.get_by_role("button", name="Je me connecte").click()
-    other.page.wait_for_url("**/orga/cgu")
-    other.page.get_by_role("button", name="J'accepte les conditions d'utilisation").click()
-    other.page.wait_for_load_state()
+    expect(other.page.locator("main h1")).to_have_text("Accès refusé")
     refused = other.page.goto(f"{base}/activite")
     assert refused is not None and refused.status == 403
     expect(other.page.locator("main")).not_to_contain_text("Rentrée numérique")

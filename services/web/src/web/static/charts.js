@@ -1,6 +1,6 @@
 // Orga web: the campaign dashboards' charts (Pix Orga « Activité » and « Résultats »).
-// The data is in a `<script type="application/json" id="chart-data">` block (never executed, so
-// the Content-Security-Policy allows it); each `<canvas data-chart="…">` names its chart. Every
+// Each `<canvas data-chart="…" data-values='…'>` names its chart and holds its data as JSON (an
+// attribute: htmx drops every `<script>` of a swapped page, a JSON data block included). Every
 // chart has a table alternative on the page: the canvas is a picture of that table.
 (function () {
   "use strict";
@@ -79,15 +79,14 @@
     Object.values(window.Chart.instances || {}).forEach(function (chart) {
       if (!document.body.contains(chart.canvas)) { chart.destroy(); }
     });
-    var block = root.querySelector("#chart-data");
-    if (!block) { return; }
-    var all;
-    try { all = JSON.parse(block.textContent); } catch (e) { return; }
     var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var name = canvas.dataset.chart;
-      if (window.Chart.getChart(canvas) || !BUILDERS[name] || !all[name]) { return; }
-      var config = BUILDERS[name](all[name]);
+      if (window.Chart.getChart(canvas) || !BUILDERS[name]) { return; }
+      var data;
+      try { data = JSON.parse(canvas.dataset.values || "null"); } catch (e) { return; }
+      if (!data) { return; }
+      var config = BUILDERS[name](data);
       config.options.responsive = true;
       config.options.animation = reduced ? false : { duration: 400 };
       new window.Chart(canvas, config);

@@ -6,21 +6,21 @@ on, mastery per competence), a participant's page and the CSV export.
 Everything comes from analytics as the signed-in member (it checks their membership and that
 the campaign belongs to the organisation) and the campaign service for the name and code.
 Analytics holds only sent results: a student's unsent results never reach these pages.
-The charts are drawn by `static/charts.js` from a JSON data block (not executed, so the CSP
-allows it); each has a table alternative.
+The charts are drawn by `static/charts.js` from JSON in each canvas' `data-values` (no inline
+script: the CSP forbids it, and htmx drops every `<script>` of a swapped page, a JSON block too);
+each has a table alternative.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import math
+import re
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from markupsafe import Markup
 
 from web.entrypoints.rendering import render
 from web.entrypoints.routes.orga_common import Orga, OrgaContext
@@ -46,6 +46,26 @@ RESULTS_PAGE = 50
 RELAYED_HEADERS = ("content-type", "content-disposition", "content-encoding")
 
 
+DASHBOARD = re.compile(r"^/orga/[^/]+/campagnes/[^/]+/(activite|resultats|analyse|participants/)")
+
+
+def first_entry(request: Request) -> Response | None:
+    """Entering the dashboards by an htmx swap from another page: a full load instead.
+
+    htmx drops the `<script>` elements of a swapped page, so Chart.js and `charts.js` (which
+    these pages include) only arrive with a full load; once there, moving between dashboards
+    by htmx keeps them. `HX-Redirect` makes htmx load the URL in full. (Both scripts in
+    `base.html` would make this unnecessary.)
+    """
+    if not request.headers.get("HX-Request") or request.headers.get("HX-History-Restore-Request"):
+        return None
+    came_from = urlsplit(request.headers.get("HX-Current-URL", "")).path
+    if DASHBOARD.match(came_from):
+        return None
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Response(status_code=200, headers={"HX-Redirect": target})
+
+
 class CampaignNotFound(HTTPException):
     def __init__(self) -> None:
         super().__init__(404, "Cette campagne n'existe pas dans cette organisation.")
@@ -64,14 +84,6 @@ async def _campaign(orga: OrgaContext, campaign_id: str) -> dict[str, Any]:
     if str(campaign.get("organisation_id")) != orga.id:
         raise CampaignNotFound
     return campaign
-
-
-def chart_data(data: Any) -> Markup:
-    """JSON for a `<script type="application/json">` block: `<`, `>` and `&` escaped so the
-    text can never close the element (and the browser never executes it)."""
-    text = json.dumps(data, ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)  # escaped above: a JSON data block, not markup
 
 
 def date_fr(value: Any) -> str:
@@ -108,7 +120,6 @@ def _page(orga: OrgaContext, campaign: dict[str, Any], tab: str, **context: Any)
         tab=tab,
         statuses=STATUSES,
         status_badges=STATUS_BADGES,
-        chart_data=chart_data,
         date_fr=date_fr,
         percent=percent,
         **context,
@@ -129,6 +140,8 @@ async def activity(
     recherche: str = Query("", max_length=200),
     page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
+    if entry := first_entry(request):
+        return entry
     path = _analytics(orga, campaign_id)
     params: dict[str, Any] = {"page": page, "size": PARTICIPANTS_PAGE}
     if statut in STATUSES:
@@ -203,6 +216,8 @@ async def results(
     certifiable: str = "",
     page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
+    if entry := first_entry(request):
+        return entry
     path = _analytics(orga, campaign_id)
     params: dict[str, Any] = {"page": page, "size": RESULTS_PAGE}
     if recherche.strip():
@@ -263,6 +278,8 @@ async def results(
 async def analysis(
     request: Request, orga: Orga, campaign_id: str, tri: str = "pertinence"
 ) -> Response:
+    if entry := first_entry(request):
+        return entry
     campaign, found = await asyncio.gather(
         _campaign(orga, campaign_id),
         orga.user.get("analytics", f"{_analytics(orga, campaign_id)}/analysis"),
@@ -297,6 +314,8 @@ async def analysis(
 async def participant(
     request: Request, orga: Orga, campaign_id: str, participation_id: str
 ) -> Response:
+    if entry := first_entry(request):
+        return entry
     path = f"{_analytics(orga, campaign_id)}/participations/{quote(participation_id)}"
     campaign, found, summary = await asyncio.gather(
         _campaign(orga, campaign_id),
