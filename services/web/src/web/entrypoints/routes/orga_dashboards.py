@@ -17,7 +17,7 @@ import asyncio
 import math
 import re
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
@@ -47,23 +47,6 @@ RELAYED_HEADERS = ("content-type", "content-disposition", "content-encoding")
 
 
 DASHBOARD = re.compile(r"^/orga/[^/]+/campagnes/[^/]+/(activite|resultats|analyse|participants/)")
-
-
-def first_entry(request: Request) -> Response | None:
-    """Entering the dashboards by an htmx swap from another page: a full load instead.
-
-    htmx drops the `<script>` elements of a swapped page, so Chart.js and `charts.js` (which
-    these pages include) only arrive with a full load; once there, moving between dashboards
-    by htmx keeps them. `HX-Redirect` makes htmx load the URL in full. (Both scripts in
-    `base.html` would make this unnecessary.)
-    """
-    if not request.headers.get("HX-Request") or request.headers.get("HX-History-Restore-Request"):
-        return None
-    came_from = urlsplit(request.headers.get("HX-Current-URL", "")).path
-    if DASHBOARD.match(came_from):
-        return None
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return Response(status_code=200, headers={"HX-Redirect": target})
 
 
 class CampaignNotFound(HTTPException):
@@ -140,8 +123,6 @@ async def activity(
     recherche: str = Query("", max_length=200),
     page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
-    if entry := first_entry(request):
-        return entry
     path = _analytics(orga, campaign_id)
     params: dict[str, Any] = {"page": page, "size": PARTICIPANTS_PAGE}
     if statut in STATUSES:
@@ -216,8 +197,6 @@ async def results(
     certifiable: str = "",
     page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
-    if entry := first_entry(request):
-        return entry
     path = _analytics(orga, campaign_id)
     params: dict[str, Any] = {"page": page, "size": RESULTS_PAGE}
     if recherche.strip():
@@ -278,8 +257,6 @@ async def results(
 async def analysis(
     request: Request, orga: Orga, campaign_id: str, tri: str = "pertinence"
 ) -> Response:
-    if entry := first_entry(request):
-        return entry
     campaign, found = await asyncio.gather(
         _campaign(orga, campaign_id),
         orga.user.get("analytics", f"{_analytics(orga, campaign_id)}/analysis"),
@@ -314,8 +291,6 @@ async def analysis(
 async def participant(
     request: Request, orga: Orga, campaign_id: str, participation_id: str
 ) -> Response:
-    if entry := first_entry(request):
-        return entry
     path = f"{_analytics(orga, campaign_id)}/participations/{quote(participation_id)}"
     campaign, found, summary = await asyncio.gather(
         _campaign(orga, campaign_id),

@@ -113,11 +113,6 @@ def _base(organisation_id: str, campaign_id: str) -> str:
 async def live_page(
     request: Request, orga: Orga, campaign_id: str, bloque_apres: StuckAfter = 5
 ) -> Response:
-    if request.headers.get("HX-Request"):
-        # swapped in by htmx, static/live.js would not run (htmx runs no script it swaps in):
-        # the browser loads the page itself
-        url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Response(status_code=200, headers={"HX-Redirect": url})
     campaign = await _campaign(orga, campaign_id)
     view = await _live(orga.user, orga.id, campaign_id, bloque_apres)
     base = _base(orga.id, campaign_id)
