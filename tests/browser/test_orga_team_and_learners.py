@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from organisation.demo import DEMO_PUPILS, Pupil, siecle_xml
+from organisation.demo import DEMO_PUPILS, DEMO_STUDENTS, Pupil, siecle_xml, student, sup_csv
 from tests.browser.flows import account, cli, click_and_wait, log_in, token, until
 from tests.browser.harness import Shots, Tab, axe_check
 from tests.system import System
@@ -29,6 +29,7 @@ class Orgs:
     teacher_email: str
     sco: dict[str, Any]
     pro: dict[str, Any]
+    sup: dict[str, Any]
 
 
 def accept_terms(system: System, email: str) -> None:
@@ -48,7 +49,7 @@ def orgs(system: System) -> Orgs:
     listed = json.loads(out[out.index("\n[") :])
     by_type = {o["type"]: o for o in listed}
     accept_terms(system, teacher_email)  # the terms page has its own test (first login)
-    return Orgs(teacher_email, by_type["SCO"], by_type["PRO"])
+    return Orgs(teacher_email, by_type["SCO"], by_type["PRO"], by_type["SUP"])
 
 
 def open_as(browser_page: Callable[..., Tab], email: str) -> Tab:
@@ -248,4 +249,63 @@ def test_an_admin_imports_siecle_sees_each_bad_line_then_finds_the_pupils(
     expect(page.locator("#places-occupied")).to_have_text(str(places.json()["occupied"]))
     shots(page, "places")
     axe_check(page, "les places")
+    tab.assert_no_errors()
+
+
+def test_a_university_imports_a_csv_sees_its_bad_lines_and_filters_students_by_group(
+    system: System,
+    orgs: Orgs,
+    browser_page: Callable[..., Tab],
+    shots: Shots,
+    tmp_path: Path,
+) -> None:
+    org = orgs.sup
+    bad = sup_csv(
+        [
+            student("23001001", "Lina", "Garcia", "01/02/2004", Groupe="L2"),
+            student("23001002", "Noé", "", "31/02/2004", Groupe="L2"),
+        ]
+    )
+    good = sup_csv([student("23001003", "Rose", "Fontaine", "05/06/2004", Groupe="M1")])
+    (tmp_path / "bad.csv").write_bytes(bad)
+    (tmp_path / "etudiants.csv").write_bytes(good)
+    refused = httpx.post(
+        f"{system.urls['organisation']}/organisations/{org['id']}/learners/import-csv",
+        files={"file": ("bad.csv", bad, "text/csv")},
+        headers=token(system, orgs.teacher_email),
+        timeout=60,
+    )
+    assert refused.status_code == 422, refused.text
+    line_errors = refused.json()["errors"]
+    assert line_errors and all(e["line"] for e in line_errors), line_errors
+
+    tab = open_as(browser_page, orgs.teacher_email)
+    page = tab.page
+    base = f"/orga/{org['id']}/participants"
+    page.goto(f"{base}/import")
+    expect(page.locator("main h1")).to_have_text("Importer la liste des étudiants")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le modèle d'import (CSV)").click()
+    header = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    assert header.startswith("Premier prénom;"), header
+    page.get_by_label("Fichier à importer").set_input_files(str(tmp_path / "bad.csv"))
+    page.get_by_role("button", name="Importer", exact=True).click()
+    errors = page.locator("#import-errors")
+    for e in line_errors:
+        expect(errors).to_contain_text(f"Ligne {e['line']} : {e['message']}")
+    shots(page, "import-csv-refuse")
+    axe_check(page, "l'import CSV refusé")
+    page.get_by_label("Fichier à importer").set_input_files(str(tmp_path / "etudiants.csv"))
+    page.get_by_role("button", name="Importer", exact=True).click()
+    expect(page.locator("#import-report")).to_contain_text("1 ajouté")
+
+    page.goto(base)
+    expect(page.locator("main h1")).to_have_text("Étudiants")
+    expect(page.locator("#learners-count")).to_have_text(f"{len(DEMO_STUDENTS) + 1} étudiants")
+    page.get_by_label("Groupe").select_option("M1")
+    click_and_wait(page, page.get_by_role("button", name="Filtrer"))
+    expect(page.locator("#learners-count")).to_have_text("1 étudiant")
+    expect(page.locator("main tbody")).to_contain_text("23001003")
+    shots(page, "etudiants-groupe")
+    axe_check(page, "la liste des étudiants")
     tab.assert_no_errors()
