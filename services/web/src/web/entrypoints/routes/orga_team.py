@@ -269,15 +269,80 @@ async def join_page(request: Request, invitationId: str = "", code: str = "") ->
         invitation = await _invitation(request, invitationId, code)
     except ApiRefusal as exc:
         return _refused_invitation(request, exc)
-    signed_in = isinstance(request.session.get("auth"), dict)
+    return _join(request, invitation, code, {}, {}, 200)
+
+
+def _join(
+    request: Request,
+    invitation: dict[str, Any],
+    code: str,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status: int,
+) -> Response:
     context = {
         "title": "Rejoindre une organisation",
         "invitation": invitation,
         "code": code,
-        "login": login_url(_join_path(invitationId, code)),
-        "signed_in": signed_in,
+        "login": login_url(_join_path(invitation["id"], code)),
+        "signed_in": isinstance(request.session.get("auth"), dict),
+        "form": form,
+        "errors": errors,
+        "alert": errors.pop("alert", None),
     }
-    return render(request, "orga/team/join.html", context)
+    return render(request, "orga/team/join.html", context, status)
+
+
+ACCOUNT_FIELDS = {"first_name": "Prénom", "last_name": "Nom", "password": "Mot de passe"}
+
+
+@router.post("/rejoindre/compte", dependencies=[Csrf])
+async def accept_with_new_account(
+    request: Request,
+    invitation_id: str = Form(max_length=64),
+    code: str = Form(max_length=64),
+    first_name: str = Form("", max_length=255),
+    last_name: str = Form("", max_length=255),
+    password: str = Form("", max_length=1024),
+) -> Response:
+    """No account yet: organisation creates it with identity on the invited e-mail, then the
+    invitee logs in (and comes back to Pix Orga)."""
+    try:
+        invitation = await _invitation(request, invitation_id, code)
+    except ApiRefusal as exc:
+        return _refused_invitation(request, exc)
+    form = {"first_name": first_name.strip(), "last_name": last_name.strip()}
+    errors = {
+        name: f"Le champ « {label} » est obligatoire."
+        for name, label in ACCOUNT_FIELDS.items()
+        if not (password if name == "password" else form[name])
+    }
+    if errors:
+        return _join(request, invitation, code, form, errors, 422)
+    api = request.app.state.context.api
+    account = {**form, "password": password}
+    try:
+        reply = await api.call(
+            "organisation",
+            "POST",
+            f"/invitations/{invitation_id}/accept",
+            json={"code": code, "account": account},
+        )
+    except ApiRefusal as exc:
+        if exc.status not in (409, 422, 429):
+            raise
+        field = exc.field.rsplit(".", 1)[-1] if exc.field else None
+        errors = {field if field in ACCOUNT_FIELDS else "alert": exc.message}
+        return _join(request, invitation, code, form, errors, 409 if exc.status == 409 else 422)
+    accepted = reply.body
+    context = {
+        "title": "Invitation acceptée",
+        "accepted": accepted,
+        "role_label": ROLES.get(accepted["role"], accepted["role"]),
+        "login": login_url("/orga"),
+        "email": invitation["email"],
+    }
+    return render(request, "orga/team/joined.html", context)
 
 
 @router.post("/rejoindre", dependencies=[Csrf])
