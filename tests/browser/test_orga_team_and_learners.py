@@ -233,7 +233,11 @@ def test_an_admin_imports_siecle_sees_each_bad_line_then_finds_the_pupils(
     org = orgs.sco
     uai = org["external_id"]
     bad = siecle_xml(uai, [*DEMO_PUPILS, Pupil("1234567898J", "Lefèvre", "Jade", None, "3C")])
-    good = siecle_xml(uai, [*DEMO_PUPILS, Pupil("1234567899K", "Nouvelle", "Zoé", "12/04/2009")])
+    # four more pupils than the demo's eight: a second page of 10
+    extra = [Pupil(f"23456789{n}0L", f"Élève{n}", "Test", "01/01/2010", "4A") for n in range(3)]
+    good = siecle_xml(
+        uai, [*DEMO_PUPILS, Pupil("1234567899K", "Nouvelle", "Zoé", "12/04/2009"), *extra]
+    )
     (tmp_path / "bad.xml").write_bytes(bad)
     (tmp_path / "ElevesSansAdresses.xml").write_bytes(good)
     # what organisation says of the bad file (it writes nothing when it refuses one)
@@ -272,13 +276,20 @@ def test_an_admin_imports_siecle_sees_each_bad_line_then_finds_the_pupils(
     )
     page.get_by_role("button", name="Importer", exact=True).click()
     report = page.locator("#import-report")
-    expect(report).to_contain_text(f"{len(DEMO_PUPILS) + 1} élèves dans le fichier")
-    expect(report).to_contain_text("1 ajouté")
+    expect(report).to_contain_text(f"{len(DEMO_PUPILS) + 4} élèves dans le fichier")
+    expect(report).to_contain_text("4 ajoutés")
     shots(page, "import-reussi")
 
     click_and_wait(page, page.get_by_role("link", name="Voir la liste des élèves"))
-    expect(page.locator("#learners-count")).to_have_text(f"{len(DEMO_PUPILS) + 1} élèves")
+    expect(page.locator("#learners-count")).to_have_text(f"{len(DEMO_PUPILS) + 4} élèves")
     expect(page.locator("main table")).to_contain_text("Nouvelle")
+    page.get_by_label("Lignes par page").select_option("10")
+    click_and_wait(page, page.get_by_role("button", name="Afficher"))
+    expect(page.locator("main tbody tr")).to_have_count(10)
+    click_and_wait(page, page.get_by_role("link", name="Page suivante"))
+    expect(page.locator("main tbody tr")).to_have_count(len(DEMO_PUPILS) + 4 - 10)
+    shots(page, "page-2")
+    axe_check(page, "la deuxième page des élèves")
     page.get_by_label("Classe").select_option("3B")
     click_and_wait(page, page.get_by_role("button", name="Filtrer"))
     expect(page.locator("#learners-count")).to_have_text("3 élèves")
