@@ -6,7 +6,9 @@ from web.entrypoints.routes import (
     orga_campaigns,
     orga_dashboards,
     orga_home,
+    orga_learners,
     orga_live,
+    orga_team,
     student,
 )
 
@@ -17,5 +19,7 @@ ROUTERS = [
     orga_campaigns.router,
     orga_dashboards.router,
     orga_live.router,
+    orga_team.router,
+    orga_learners.router,
     student.router,
 ]
