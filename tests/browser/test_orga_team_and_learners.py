@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,19 +20,9 @@ from playwright.sync_api import Page, expect
 from organisation.demo import DEMO_PUPILS, DEMO_STUDENTS, Pupil, siecle_xml, student, sup_csv
 from tests.browser.flows import account, cli, click_and_wait, log_in, token, until
 from tests.browser.harness import Shots, Tab, axe_check
-from tests.system import System, start_system
+from tests.system import System
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def system(infra, tmp_path_factory) -> Iterator[System]:  # type: ignore[no-untyped-def]
-    """The default system, but web waits up to 30 s for a service (10 s by default): when the
-    shared Kafka is slow (parallel runs), a command's inline publish can take over 10 s before
-    it falls back to the outbox relay, and the page would show « Service indisponible »."""
-    scratch = tmp_path_factory.mktemp("system")
-    with start_system(infra, scratch, extra_env={"ORGA_WEB_API_TIMEOUT_SECONDS": "30"}) as running:
-        yield running
 
 
 @dataclass

@@ -23,6 +23,12 @@ class ApiRefusal(Exception):
     retry_after: int | None = None
     errors: tuple[tuple[str | None, str], ...] = ()
     """Every `(field, message)` when the service listed several (a form with many mistakes)."""
+    body: dict[str, Any] | None = None
+    """The whole error body (an import's per-line `errors`, an invitation's `invalid`)."""
+
+    def detail(self, key: str) -> Any:
+        """A member of the whole error body (`errors`, `invalid`), or None."""
+        return (self.body or {}).get(key)
 
     def by_field(self) -> tuple[dict[str, str], str | None]:
         """Each field's first message, and the message naming no field (for an alert)."""
@@ -71,6 +77,7 @@ def refusal(response: httpx.Response) -> ApiRefusal:
         field=body.get("field"),
         retry_after=int(retry) if retry and retry.isdigit() else None,
         errors=errors,
+        body=body,
     )
 
 
@@ -97,6 +104,7 @@ class Api:
         params: Any = None,
         headers: dict[str, str] | None = None,
         files: Any = None,
+        timeout: float | None = None,
     ) -> Reply:
         sent = dict(headers or {})
         if token:
@@ -109,6 +117,7 @@ class Api:
                 params=params,
                 headers=sent,
                 files=files,
+                **({"timeout": timeout} if timeout else {}),
             )
         except httpx.HTTPError as exc:
             raise ApiRefusal(503, "UNAVAILABLE", UNREACHABLE) from exc

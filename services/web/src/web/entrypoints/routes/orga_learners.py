@@ -9,17 +9,14 @@ and shows its report, every rejected line with its number, as organisation wrote
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from web.adapters.api import UNREACHABLE, ApiRefusal, refusal
-from web.application.session import User
+from web.adapters.api import ApiRefusal
 from web.entrypoints.rendering import render
 from web.entrypoints.routes.deps import Csrf
 from web.entrypoints.routes.orga_common import Orga, OrgaContext
@@ -35,41 +32,6 @@ CERTIFICABILITY = {
 STATUSES = {"STARTED": "En cours", "TO_SHARE": "En attente d'envoi", "SHARED": "Résultats reçus"}
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 LOOKUP_PAGES = 20  # the learner page finds its learner in at most 20 pages of 100
-
-
-@dataclass
-class Detailed(Exception):
-    """A refusal with the whole error body (an import's `errors`, an invitation's `invalid`)."""
-
-    refusal: ApiRefusal
-    body: dict[str, Any] = field(default_factory=dict)
-
-
-async def call_with_details(user: User, service: str, method: str, path: str, **kwargs: Any) -> Any:
-    """As `user.call`, keeping the refusal's whole body (`ApiRefusal` keeps code, message and
-    field only): the import report's per-line errors are in it."""
-    api = user.api
-    for attempt in (1, 2):
-        headers = {"Authorization": f"Bearer {await user.token()}"}
-        try:
-            response = await api._client.request(  # the pooled client
-                method, f"{api.urls[service]}{path}", headers=headers, **kwargs
-            )
-        except httpx.HTTPError as exc:
-            raise ApiRefusal(503, "UNAVAILABLE", UNREACHABLE) from exc
-        if response.status_code == 401 and attempt == 1:
-            await user.renew()
-            continue
-        if response.status_code >= 400:
-            try:
-                body = response.json()
-            except ValueError:
-                body = {}
-            raise Detailed(refusal(response), body if isinstance(body, dict) else {})
-        if response.status_code == 204 or not response.content:
-            return None
-        return response.json()
-    raise AssertionError("unreachable")
 
 
 def french_date(value: str | None) -> str:
@@ -182,19 +144,16 @@ async def import_file(request: Request, orga: Orga) -> Response:
     kind = upload.content_type or "application/octet-stream"
     sent = {"file": (upload.filename or "import", data, kind)}
     try:
-        report = await call_with_details(
-            orga.user,
+        report = await orga.user.post(
             "organisation",
-            "POST",
             f"/organisations/{orga.id}/learners/{route}",
             files=sent,
             params=params,
             timeout=120,
         )
-    except Detailed as refused:
-        exc = refused.refusal
+    except ApiRefusal as exc:
         context["refused"] = exc
-        lines = refused.body.get("errors") or []
+        lines = exc.detail("errors") or []
         context["line_errors"] = [e for e in lines if isinstance(e, dict)]
         if exc.field == "file" and not context["line_errors"]:
             context["errors"] = {"file": exc.message}

@@ -20,7 +20,6 @@ from web.adapters.api import ApiRefusal
 from web.entrypoints.rendering import login_url, redirect, render
 from web.entrypoints.routes.deps import Csrf, SignedIn
 from web.entrypoints.routes.orga_common import LAST_ORGANISATION, Orga, OrgaContext
-from web.entrypoints.routes.orga_learners import Detailed, call_with_details
 
 router = APIRouter(include_in_schema=False)
 
@@ -213,15 +212,12 @@ async def invite(
         missing: dict[str, Any] = {"emails": "Saisissez au moins une adresse e-mail."}
         return _invite_page(request, orga, form, missing, 422)
     try:
-        sent = await call_with_details(
-            orga.user,
+        sent = await orga.user.post(
             "organisation",
-            "POST",
             f"/organisations/{orga.id}/invitations",
             json={"emails": ", ".join(typed), "role": role if role in ROLES else None},
         )
-    except Detailed as refused:
-        exc = refused.refusal
+    except ApiRefusal as exc:
         if exc.status not in (403, 404, 409, 422):
             raise exc from None
         errors: dict[str, Any] = {}
@@ -229,7 +225,7 @@ async def invite(
             errors[exc.field] = exc.message
         else:
             errors["alert"] = exc.message
-        invalid = refused.body.get("invalid")
+        invalid = exc.detail("invalid")
         if isinstance(invalid, list):
             errors["invalid"] = [str(i) for i in invalid]
         return _invite_page(request, orga, form, errors, 409 if exc.status == 409 else 422)
