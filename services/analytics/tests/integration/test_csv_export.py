@@ -431,6 +431,25 @@ async def test_sco_assessment_export_cell_by_cell(world: World) -> None:
     await w.member("org-other", "other")
     assert (await w.export("org-other", cid, "other")).status_code == 404
 
+    # the learner page's list: Abel's two attempts, newest first, a result only once sent;
+    # Zidane's completed but unsent one has no result
+    def learner(lid: str, user_id: str = "teacher") -> Any:
+        return w.client.get(
+            f"/organisations/{oid}/learners/{lid}/participations",
+            headers=w.tokens.headers(user_id),
+        )
+
+    abel = (await learner("l-abel")).json()
+    assert [(p["attempt"], p["status"], p["improved"]) for p in abel] == [
+        (2, "SHARED", False),
+        (1, "SHARED", True),
+    ]
+    assert all(p["campaign_name"] == "Rentrée 5e" for p in abel)
+    assert abel[0]["mastery_rate"] is not None
+    zidane = (await learner("l-zidane")).json()
+    assert [(p["status"], p["mastery_rate"]) for p in zidane] == [("TO_SHARE", None)]
+    assert (await learner("l-abel", "stranger")).status_code == 403
+
 
 async def test_sup_profiles_collection_export_cell_by_cell(world: World) -> None:
     w, oid, cid = world, "org-sup", "camp-sup"

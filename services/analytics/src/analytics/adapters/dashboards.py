@@ -566,6 +566,34 @@ class Dashboards:
         self.cache.put(key, signature, rows, {})
         return [dict(r) for r in rows]
 
+    async def learner_participations(self, organisation_id: str, learner_id: str) -> list[Doc]:
+        """§7.5: one learner's participations in the organisation's campaigns, newest first; a
+        result only once sent (an index-served read of the roster)."""
+        found = self.gen.col("roster").find(
+            {"organisation_id": organisation_id, "learner_id": learner_id}
+        )
+        rows = [p async for p in found if not p.get("deleted")]
+        names: dict[str, str] = {}
+        ids = sorted({p["campaign_id"] for p in rows})
+        if ids:
+            async for c in self.gen.col("campaigns").find({"_id": {"$in": ids}}, {"name": 1}):
+                names[str(c["_id"])] = str(c.get("name", ""))
+        rows.sort(key=lambda p: p["created_at"], reverse=True)
+        return [
+            {
+                "campaign_id": p["campaign_id"],
+                "campaign_name": names.get(p["campaign_id"], ""),
+                "campaign_type": p.get("campaign_type"),
+                "attempt": p.get("attempt", 1),
+                "status": p["status"],
+                "created_at": p["created_at"],
+                "shared_at": p.get("shared_at"),
+                "mastery_rate": p.get("mastery_rate") if p["status"] == "SHARED" else None,
+                "improved": bool(p.get("improved")),
+            }
+            for p in rows
+        ]
+
     async def _learners(self, organisation_id: str) -> list[Doc]:
         found = self.gen.col("roster").find({"organisation_id": organisation_id})
         by_learner: dict[str, list[Doc]] = defaultdict(list)

@@ -278,6 +278,9 @@ class ParticipationsProjection:
         roster = gen.col("roster")
         await roster.create_index([("campaign_id", ASCENDING)], name="by_campaign")
         await roster.create_index([("organisation_id", ASCENDING)], name="by_organisation")
+        await roster.create_index(
+            [("organisation_id", ASCENDING), ("learner_id", ASCENDING)], name="by_learner"
+        )
         await roster.create_index([("stream", ASCENDING)], name="by_stream")
         await gen.col("counters").create_index([("campaign_id", ASCENDING)], name="by_campaign")
         await gen.col("counters").create_index(

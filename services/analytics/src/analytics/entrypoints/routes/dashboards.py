@@ -16,6 +16,7 @@ from analytics.entrypoints.routes.models import (
     Activity,
     Analysis,
     CampaignPage,
+    LearnerParticipation,
     LearnerRow,
     ParticipantPage,
     ParticipationPage,
@@ -172,6 +173,18 @@ async def participation(participation_id: str, campaign: Campaign, dash: Boards)
 )
 async def learners(organisation_id: str, dash: Boards, _: Member) -> list[dict[str, Any]]:
     return await dash.learners(organisation_id)
+
+
+@router.get(
+    "/learners/{learner_id}/participations",
+    summary="One learner's participations (a result only once sent)",
+    response_model=list[LearnerParticipation],
+    responses=ERRORS,
+)
+async def learner_participations(
+    organisation_id: str, learner_id: str, dash: Boards, _: Member
+) -> list[dict[str, Any]]:
+    return await dash.learner_participations(organisation_id, learner_id)
 
 
 @router.get("/places", summary="Places occupied (§8)", response_model=Places, responses=ERRORS)

@@ -224,6 +224,18 @@ class LearnerRow(BaseModel):
     certifiable_at: datetime | None = None
 
 
+class LearnerParticipation(BaseModel):
+    campaign_id: str
+    campaign_name: str
+    campaign_type: Literal["ASSESSMENT", "PROFILES_COLLECTION"] | None = None
+    attempt: int
+    status: Status
+    created_at: datetime
+    shared_at: datetime | None = None
+    mastery_rate: float | None = Field(None, description="Seulement une fois les résultats envoyés")
+    improved: bool = Field(description="Remplacée par une nouvelle tentative")
+
+
 class Places(BaseModel):
     occupied: int = Field(description="Élèves ayant au moins une participation")
 

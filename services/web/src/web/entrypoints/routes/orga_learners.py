@@ -195,10 +195,13 @@ async def _find_learner(orga: OrgaContext, learner_id: str) -> dict[str, Any] | 
 @router.get("/orga/{organisation_id}/participants/{learner_id}")
 async def learner_page(request: Request, orga: Orga, learner_id: str) -> Response:
     label = _managed(orga)
-    learner, activity, campaigns = await asyncio.gather(
+    learner, activity, campaigns, participations = await asyncio.gather(
         _find_learner(orga, learner_id),
         orga.user.get("analytics", f"/organisations/{orga.id}/learners"),
         orga.user.get("analytics", f"/organisations/{orga.id}/campaigns", params={"size": 100}),
+        orga.user.get(
+            "analytics", f"/organisations/{orga.id}/learners/{learner_id}/participations"
+        ),
     )
     row = next((r for r in activity if r["learner_id"] == learner_id), None)
     if learner is None and row is None:
@@ -219,6 +222,7 @@ async def learner_page(request: Request, orga: Orga, learner_id: str) -> Respons
         learner=who,
         full_name=full_name,
         activity=row,
+        participations=participations,
         campaign_name=names.get(row["last_campaign_id"]) if row else None,
         statuses=STATUSES,
         certificability_labels=CERTIFICABILITY,
