@@ -175,6 +175,8 @@ def test_a_teacher_creates_edits_duplicates_archives_and_deletes_campaigns(
     shots(page, "liste-archivees")
     axe_check(page, "les campagnes archivées")
     go(page, page.get_by_role("link", name="Copie de Rentrée 6e B"))
+    assert page.url.endswith("/activite"), page.url  # a campaign opens on its activity
+    go(page, page.get_by_role("link", name="Paramètres"))
     page.get_by_role("button", name="Désarchiver").click()
     expect(page.locator(".fr-alert--success")).to_contain_text("désarchivée")
     expect(page.get_by_role("button", name="Archiver")).to_be_visible()
