@@ -11,6 +11,7 @@ kept next to them, in `mail/`).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -33,6 +34,7 @@ from orga_shared.ports import free_port
 from orga_shared.smtp_sink import MailStore, SmtpSink
 from orga_shared.testing.infra import Infra
 
+PASSWORD = "Pix123456"
 SERVICES = ("identity", "organisation", "campaign", "assessment", "analytics", "web")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO_ROOT / ".local" / "artifacts"
@@ -273,3 +275,46 @@ def until(check: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
             return found
         time.sleep(0.3)
     raise AssertionError(f"{what}: not within {timeout:.0f} s")
+
+
+def cli(system: System, service: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", f"{service}.entrypoints.cli", *args],
+        env=system.env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, f"{service} {args[0]}: {done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def token(system: System, login: str) -> dict[str, str]:
+    r = httpx.post(
+        f"{system.urls['identity']}/auth/token",
+        json={"login": login, "password": PASSWORD},
+        timeout=30,
+    )
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def organisation(
+    system: System, name: str, kind: str, admin_id: str, uai: str | None = None
+) -> str:
+    args = ["create", "--name", name, "--type", kind, "--admin-user-id", admin_id]
+    if uai:
+        args += ["--external-id", uai, "--managing-students"]
+    out = cli(system, "organisation", *args)
+    return str(json.loads(out[out.index("\n{") :])["id"])  # log lines come first
+
+
+def accept_terms(system: System, headers: dict[str, str]) -> None:
+    """Pix Orga's terms of use accepted over the API (the first-login page is another test's)."""
+    r = httpx.patch(
+        f"{system.urls['identity']}/users/me/pix-orga-terms-of-service-acceptance",
+        headers=headers,
+        timeout=30,
+    )
+    assert r.status_code in (200, 204), r.text

@@ -2,13 +2,12 @@
 system, waiting, and moving through htmx-swapped pages (the URL or the page's h1 changes).
 
     from tests.browser.flows import School, account, click_and_wait, log_in, school, token
+
+(`cli`, `token`, `organisation`, `accept_terms` come from tests/system.py, over HTTP only.)
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -19,32 +18,9 @@ from playwright.sync_api import Page
 
 from organisation.demo import DEMO_PUPILS, siecle_xml
 from tests.browser.all_types_release import PROFILE_ID
-from tests.system import System, until
+from tests.system import PASSWORD, System, accept_terms, cli, organisation, token, until
 
-PASSWORD = "Pix123456"
-
-
-def cli(system: System, service: str, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", f"{service}.entrypoints.cli", *args],
-        env=system.env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, f"{service} {args[0]}: {done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
-def token(system: System, login: str) -> dict[str, str]:
-    r = httpx.post(
-        f"{system.urls['identity']}/auth/token",
-        json={"login": login, "password": PASSWORD},
-        timeout=30,
-    )
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+__all__ = ["PASSWORD", "accept_terms", "cli", "organisation", "token", "until"]
 
 
 def account(system: System, first: str, last: str) -> tuple[str, str]:
@@ -53,16 +29,6 @@ def account(system: System, first: str, last: str) -> tuple[str, str]:
     r = httpx.post(f"{system.urls['identity']}/users", json=body, timeout=30)
     assert r.status_code == 201, r.text
     return r.json()["id"], email
-
-
-def organisation(
-    system: System, name: str, kind: str, admin_id: str, uai: str | None = None
-) -> str:
-    args = ["create", "--name", name, "--type", kind, "--admin-user-id", admin_id]
-    if uai:
-        args += ["--external-id", uai, "--managing-students"]
-    out = cli(system, "organisation", *args)
-    return str(json.loads(out[out.index("\n{") :])["id"])  # log lines come first
 
 
 @dataclass

@@ -7,16 +7,16 @@ of every step go to `.local/artifacts/browser/<test>/`; axe finds no serious vio
 
 from __future__ import annotations
 
-import json
 import re
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.flows import PASSWORD, account, cli, click_and_wait, heading, token, until
+from tests.browser.flows import PASSWORD, account, click_and_wait, heading, token, until
 from tests.browser.harness import Shots, axe_check
 from tests.system import System
+from tests.system import organisation as create_organisation
 
 pytestmark = pytest.mark.e2e
 
@@ -28,18 +28,7 @@ def new_teacher(system: System) -> tuple[str, str]:
     service knows the membership. Not the demo organisations: their ids are stable across
     runs, so a run's campaign views may already hold campaigns other runs made in them."""
     teacher_id, email = account(system, "Claire", "Martin")
-    out = cli(
-        system,
-        "organisation",
-        "create",
-        "--name",
-        "Collège Jean Moulin",
-        "--type",
-        "PRO",
-        "--admin-user-id",
-        teacher_id,
-    )
-    organisation = json.loads(out[out.rindex("\n{") :])["id"]
+    organisation = create_organisation(system, "Collège Jean Moulin", "PRO", teacher_id)
     headers = token(system, email)
 
     def known() -> bool:

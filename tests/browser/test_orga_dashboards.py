@@ -26,7 +26,7 @@ from assessment.domain.answers import expected_answers
 from orga_shared.content.loader import load_release
 from tests.browser.flows import PASSWORD, account, cli, click_and_wait, heading, token, until
 from tests.browser.harness import Shots, Tab, axe_check
-from tests.system import System
+from tests.system import System, accept_terms
 
 pytestmark = pytest.mark.e2e
 
@@ -163,16 +163,6 @@ def campaign(system: System) -> Campaign:
 
     ids = until(named, "the pupils' names never reached analytics")
     return Campaign(teacher_email, teacher, organisation_id, campaign_id, code, ids)
-
-
-def accept_terms(system: System, headers: dict[str, str]) -> None:
-    """The terms of use accepted beforehand (the first-login page is another test's)."""
-    r = httpx.patch(
-        f"{system.urls['identity']}/users/me/pix-orga-terms-of-service-acceptance",
-        headers=headers,
-        timeout=30,
-    )
-    assert r.status_code in (200, 204), r.text
 
 
 def logs_in_to(page: Page, email: str, path: str) -> None:

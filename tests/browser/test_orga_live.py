@@ -18,7 +18,7 @@ from assessment.domain.answers import expected_answers
 from orga_shared.content.loader import load_release
 from tests.browser.flows import PASSWORD, account, cli, token, until
 from tests.browser.harness import Shots, Tab, axe_check
-from tests.system import System
+from tests.system import System, accept_terms
 
 pytestmark = pytest.mark.e2e
 RELEASE = load_release()
@@ -63,12 +63,7 @@ def test_the_teacher_follows_a_pupil_live(system: System, browser_page: Any, sho
 
     tab: Tab = browser_page()
     page = tab.page
-    accepted = httpx.patch(
-        f"{system.urls['identity']}/users/me/pix-orga-terms-of-service-acceptance",
-        headers=teacher,
-        timeout=30,
-    )  # the terms page leads to the campaigns list, another page's test
-    assert accepted.status_code in (200, 204), accepted.text
+    accept_terms(system, teacher)  # the terms page is another test's
     page.goto(f"/connexion?suite={live}")
     page.get_by_label("Adresse e-mail ou identifiant").fill(teacher_email)
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 from organisation.demo import DEMO_PUPILS, DEMO_STUDENTS, Pupil, siecle_xml, student, sup_csv
 from tests.browser.flows import account, cli, click_and_wait, log_in, token, until
 from tests.browser.harness import Shots, Tab, axe_check
-from tests.system import System
+from tests.system import System, accept_terms
 
 pytestmark = pytest.mark.e2e
 
@@ -33,15 +33,6 @@ class Orgs:
     sup: dict[str, Any]
 
 
-def accept_terms(system: System, email: str) -> None:
-    r = httpx.patch(
-        f"{system.urls['identity']}/users/me/pix-orga-terms-of-service-acceptance",
-        headers=token(system, email),
-        timeout=30,
-    )
-    assert r.status_code in (200, 204), r.text
-
-
 @pytest.fixture(scope="module")
 def orgs(system: System) -> Orgs:
     """The demo organisations (a school with SIECLE pupils, a company), Claire admin of all."""
@@ -49,7 +40,9 @@ def orgs(system: System) -> Orgs:
     out = cli(system, "organisation", "seed", "--admin-user-id", teacher_id)
     listed = json.loads(out[out.index("\n[") :])
     by_type = {o["type"]: o for o in listed}
-    accept_terms(system, teacher_email)  # the terms page has its own test (first login)
+    accept_terms(
+        system, token(system, teacher_email)
+    )  # the terms page has its own test (first login)
     return Orgs(teacher_email, by_type["SCO"], by_type["PRO"], by_type["SUP"])
 
 
@@ -69,7 +62,7 @@ def test_an_admin_invites_a_colleague_who_accepts_then_changes_the_role_and_remo
     org = orgs.sco
     team = f"/orga/{org['id']}/equipe"
     _, colleague = account(system, "Paul", "Durand")
-    accept_terms(system, colleague)
+    accept_terms(system, token(system, colleague))
 
     admin = open_as(browser_page, orgs.teacher_email)
     page = admin.page
@@ -172,7 +165,7 @@ def test_an_anonymous_invitee_logs_in_comes_back_accepts_and_later_leaves(
     shots(page, "lien-deja-utilise")
     axe_check(page, "un lien d'invitation déjà utilisé")
 
-    accept_terms(system, colleague)
+    accept_terms(system, token(system, colleague))
     page.goto(f"/orga/{org['id']}/equipe")
     expect(member_row(page, "Inès Moreau")).to_contain_text("Administrateur")
     click_and_wait(page, page.get_by_role("link", name="Quitter l'espace Pix Orga"))

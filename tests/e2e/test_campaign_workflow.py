@@ -3,10 +3,6 @@ student's adaptive test and sending, and the teacher's dashboards built from the
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import uuid
 from typing import Any
 
@@ -15,7 +11,7 @@ import pytest
 
 from assessment.domain.answers import expected_answers
 from orga_shared.content.loader import load_release
-from tests.system import until
+from tests.system import organisation, until
 
 pytestmark = pytest.mark.e2e
 
@@ -35,37 +31,11 @@ def account(identity: str, first: str, last: str) -> tuple[str, dict[str, str]]:
     return created.json()["id"], {"Authorization": f"Bearer {token.json()['access_token']}"}
 
 
-def organisation(system, admin_id: str) -> str:
-    db = next(d for d in system.databases if d.endswith("_organisation"))
-    env = {**os.environ, "ORGA_ORGANISATION_DATABASE": db}
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "organisation.entrypoints.cli",
-            "create",
-            "--name",
-            "Lycée des tests",
-            "--type",
-            "PRO",
-            "--admin-user-id",
-            admin_id,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    result = json.loads(out[out.index("{") :])  # log lines come first
-    return str(result["id"])
-
-
 def test_a_student_sends_results_and_the_teacher_sees_them(system) -> None:
     urls = system.urls
     teacher_id, teacher = account(urls["identity"], "Claire", "Martin")
     _, student = account(urls["identity"], "Léa", "Durand")
-    org = organisation(system, teacher_id)
+    org = organisation(system, "Lycée des tests", "PRO", teacher_id)
 
     def create_campaign() -> Any:
         r = httpx.post(

@@ -7,10 +7,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -21,6 +17,7 @@ import pytest
 
 from assessment.domain.answers import expected_answers
 from orga_shared.content.loader import load_release
+from tests.system import organisation
 
 pytestmark = pytest.mark.e2e
 
@@ -39,31 +36,6 @@ def until(check: Callable[[], tuple[bool, Any]], what: str, timeout: float = 60.
             return last
         time.sleep(0.5)
     raise AssertionError(f"{what}: not within {timeout:.0f} s (last: {last})")
-
-
-def organisation(system: Any, admin_id: str) -> str:
-    db = next(d for d in system.databases if d.endswith("_organisation"))
-    env = {**os.environ, "ORGA_ORGANISATION_DATABASE": db}
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "organisation.entrypoints.cli",
-            "create",
-            "--name",
-            "Collège des 30",
-            "--type",
-            "PRO",
-            "--admin-user-id",
-            admin_id,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    return str(json.loads(out[out.index("{") :])["id"])  # log lines come first
 
 
 async def account(client: httpx.AsyncClient, identity: str, first: str, last: str) -> Any:
@@ -143,7 +115,7 @@ def test_a_class_of_30_takes_a_campaign_at_once(system) -> None:
     urls = system.urls
     began = time.monotonic()
     teacher_id, teacher = asyncio.run(a_teacher(urls["identity"]))
-    org = organisation(system, teacher_id)
+    org = organisation(system, "Collège des 30", "PRO", teacher_id)
 
     def create_campaign() -> Any:
         r = httpx.post(
