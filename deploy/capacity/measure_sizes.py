@@ -7,10 +7,13 @@ analytics has counted them, then, before the run's databases are dropped:
 - every collection of the run's six databases: documents, BSON bytes (what MongoDB stores before
   WiredTiger's block compression), largest document;
 - every platform topic, read whole: messages and bytes per event type (key + value + headers,
-  the record as the broker stores it, uncompressed: the producer does not compress).
+  the record as the broker stores it, uncompressed: the producer does not compress);
+- with `--kafka-log-dir` (the broker's `log.dirs`, when it is local): the bytes of each topic's
+  log segments on disk, per message (records plus batch framing).
 
     ORGA_TEST_KAFKA_BOOTSTRAP=127.0.0.1:19092 ORGA_TEST_MONGO_URL=mongodb://127.0.0.1:27018/ \
-      uv run --frozen python -m deploy.capacity.measure_sizes [--out bench/results/SIZES.json]
+      uv run --frozen python -m deploy.capacity.measure_sizes [--out bench/results/SIZES.json] \
+      [--kafka-log-dir .local/kafka/data]
 """
 
 from __future__ import annotations
@@ -91,7 +94,20 @@ async def topic_sizes(bootstrap: str) -> dict[str, Any]:
     return sizes
 
 
-def measure() -> dict[str, Any]:
+def on_disk(log_dir: Path, topics: dict[str, Any]) -> dict[str, Any]:
+    """Bytes of each topic's `.log` segments (index files are preallocated: left out)."""
+    disk: dict[str, Any] = {}
+    for topic, seen in topics.items():
+        segments = [f for d in log_dir.glob(f"{topic}-[0-9]*") for f in d.glob("*.log")]
+        size = sum(f.stat().st_size for f in segments)
+        disk[topic] = {
+            "log_bytes": size,
+            "bytes_per_message": round(size / seen["messages"]) if seen["messages"] else 0,
+        }
+    return disk
+
+
+def measure(kafka_log_dir: Path | None = None) -> dict[str, Any]:
     with ExitStack() as stack:
         infra = start_infra(stack)
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -100,16 +116,14 @@ def measure() -> dict[str, Any]:
         teacher_id, teacher = asyncio.run(a_teacher(urls["identity"]))
         org = organisation(system, "Collège de mesure", "PRO", teacher_id)
 
-        def create_campaign() -> Any:
-            r = httpx.post(
-                f"{urls['campaign']}/organisations/{org}/campaigns",
-                json={"name": "Mesure", "type": "ASSESSMENT", "target_profile_id": "tp-1.1"},
-                headers=teacher,
-                timeout=30,
-            )
+        campaigns = f"{urls['campaign']}/organisations/{org}/campaigns"
+        body = {"name": "Mesure", "type": "ASSESSMENT", "target_profile_id": "tp-1.1"}
+
+        def created() -> Any:
+            r = httpx.post(campaigns, json=body, headers=teacher, timeout=30)
             return r.status_code == 201, r.json()
 
-        campaign = until(create_campaign, "the campaign service never knew the teacher")
+        campaign = until(created, "the campaign service never knew the teacher")
         began = time.monotonic()
         answers = asyncio.run(the_class(urls, campaign["code"], campaign["campaign_id"]))
         answered = time.monotonic() - began
@@ -129,6 +143,7 @@ def measure() -> dict[str, Any]:
         finally:
             client.close()
         topics = asyncio.run(topic_sizes(infra.kafka_bootstrap))
+        disk = on_disk(kafka_log_dir, topics) if kafka_log_dir else {}
     return {
         "flow": {
             "pupils": PUPILS,
@@ -140,6 +155,7 @@ def measure() -> dict[str, Any]:
         "databases": databases,
         "assessment_store": store,
         "topics": topics,
+        "topics_on_disk": disk,
         "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
 
@@ -147,8 +163,9 @@ def measure() -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="bench/results/SIZES.json")
+    parser.add_argument("--kafka-log-dir", type=Path, help="the local broker's log.dirs")
     args = parser.parse_args()
-    result = measure()
+    result = measure(args.kafka_log_dir)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")
