@@ -20,8 +20,10 @@ A revocation is effective within the consumer's lag plus `cache_seconds`.
 
 from __future__ import annotations
 
+import math
 import time
 import weakref
+from datetime import datetime
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +51,24 @@ class TokenRevoked(ApiError):
             "Votre session a été fermée (déconnexion de tous les appareils ou mot de passe "
             "changé) : reconnectez-vous.",
         )
+
+
+def to_millisecond(epoch_seconds: float) -> float:
+    """The precision of `iat`: identity stamps tokens with this (`not_before_now` too)."""
+    return math.floor(epoch_seconds * 1000) / 1000
+
+
+def not_before_now() -> float:
+    """A `not_before` for a revocation decided now: the next millisecond boundary, so every
+    token issued up to now (`iat` <= this millisecond) is refused; identity answers the
+    revocation only once the clock has passed it, so a login after that answer is accepted."""
+    return (math.floor(time.time() * 1000) + 1) / 1000
+
+
+def epoch_seconds(value: datetime) -> float:
+    """A `not_before` as the verifier compares it with `iat`: seconds to the millisecond (the
+    same float a token's `iat` decodes to)."""
+    return round(value.timestamp(), 3)
 
 
 def is_revoked(issued_at: float, not_before: float | None) -> bool:
@@ -84,7 +104,7 @@ class Revocations:
         else:
             return
         await self.documents.update_one(
-            {"_id": user_id}, {"$max": {"not_before": not_before.timestamp()}}, upsert=True
+            {"_id": user_id}, {"$max": {"not_before": epoch_seconds(not_before)}}, upsert=True
         )
 
     async def not_before(self, user_id: str) -> float | None:

@@ -8,7 +8,6 @@ issued just before it (docs/adr/0021-token-revocation.md).
 
 from __future__ import annotations
 
-import math
 import time
 import uuid
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from identity.adapters.keys import public_jwk
 from identity.application.ports import IssuedToken
+from orga_shared.revocation import to_millisecond
 
 
 class TokenSigner:
@@ -44,7 +44,7 @@ class TokenSigner:
         return {"keys": [dict(k) for k in self._jwks["keys"]]}
 
     def issue(self, user_id: str, roles: Iterable[str], *, now: float | None = None) -> IssuedToken:
-        issued_at = math.floor((now if now is not None else time.time()) * 1000) / 1000
+        issued_at = to_millisecond(now if now is not None else time.time())
         claims = {
             "sub": user_id,
             "iss": self.issuer,

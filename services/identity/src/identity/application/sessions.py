@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from identity.application.errors import InvalidRefreshToken, RefreshTokenReused
 from identity.application.ports import RefreshProblem
 from identity.domain.user import RevokeSessions
 from orga_shared.contracts.identity import SessionsRevokedReason
+from orga_shared.revocation import not_before_now
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,13 @@ async def close_all_sessions(
     refuse the access tokens issued before now (docs/adr/0021-token-revocation.md).
 
     `not_before` is read from the clock the signer stamps `iat` with (`time.time()`, to the
-    millisecond), after the refresh tokens are gone, so a token renewed meanwhile is refused too
-    and a login from now on is accepted."""
+    millisecond) after the refresh tokens are gone, so a token renewed meanwhile is refused too;
+    it is the next millisecond, and this returns once it has passed, so a login after the
+    answer is accepted."""
     await ctx.refresh_tokens.revoke_user(user_id)
-    not_before = datetime.fromtimestamp(time.time(), UTC)
-    await ctx.users.execute(user_id, RevokeSessions(not_before=not_before, reason=reason))
+    not_before = not_before_now()
+    await ctx.users.execute(
+        user_id,
+        RevokeSessions(not_before=datetime.fromtimestamp(not_before, UTC), reason=reason),
+    )
+    await asyncio.sleep(max(0.0, not_before - time.time()))
