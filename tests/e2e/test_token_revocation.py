@@ -79,8 +79,7 @@ def test_logout_everywhere_and_a_removed_member_are_refused_everywhere_within_se
     for who in (old, member):
         for name, url in routes.items():
             wait_for(
-                lambda url=url, who=who: httpx.get(url, headers=who, timeout=10).status_code
-                == 200,
+                lambda url=url, who=who: httpx.get(url, headers=who, timeout=10).status_code == 200,
                 f"{name} never accepted the token",
             )
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 import math
 import time
 import weakref
-from datetime import datetime
 from collections import OrderedDict
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -130,9 +130,7 @@ class Revocations:
             raise TokenRevoked()
 
 
-_BY_RUNTIME: weakref.WeakKeyDictionary[ServiceRuntime, Revocations] = (
-    weakref.WeakKeyDictionary()
-)
+_BY_RUNTIME: weakref.WeakKeyDictionary[ServiceRuntime, Revocations] = weakref.WeakKeyDictionary()
 
 
 def track_revocations(
@@ -154,7 +152,6 @@ def track_revocations(
 
 def revocations_of(runtime: object) -> Revocations | None:
     """What `track_revocations` registered for this runtime (None: it was not called)."""
-    try:
-        return _BY_RUNTIME.get(runtime)  # type: ignore[call-overload]
-    except TypeError:  # not weak-referenceable: no runtime at all
-        return None
+    from orga_shared.runtime import ServiceRuntime  # not at import time: keeps auth.py light
+
+    return _BY_RUNTIME.get(runtime) if isinstance(runtime, ServiceRuntime) else None

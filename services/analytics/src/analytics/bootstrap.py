@@ -61,7 +61,7 @@ class Lifecycle:
     @classmethod
     def build(cls, settings: Settings) -> Lifecycle:
         runtime = ServiceRuntime(settings, topic=None)
-        track_revocations(runtime, topic=settings.identity_topic)  # docs/adr/0021-token-revocation.md
+        track_revocations(runtime, topic=settings.identity_topic)  # ADR 21: revoked tokens
         db = runtime.db
         people = People(
             db,

@@ -49,7 +49,7 @@ class Lifecycle:
     def build(cls, settings: Settings) -> Lifecycle:
         runtime = ServiceRuntime(settings, topic=settings.events_topic)
         assert runtime.store is not None
-        track_revocations(runtime, topic=settings.identity_topic)  # docs/adr/0021-token-revocation.md
+        track_revocations(runtime, topic=settings.identity_topic)  # ADR 21: revoked tokens
         db = runtime.db
         release = load_release(settings.content_dir)
         marks = MarkBatcher(runtime.publisher.commits, interval=settings.mark_interval_seconds)

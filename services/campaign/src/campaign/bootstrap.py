@@ -50,7 +50,7 @@ class Lifecycle:
     def build(cls, settings: Settings) -> Lifecycle:
         runtime = ServiceRuntime(settings, topic=settings.events_topic)
         assert runtime.store is not None  # a runtime with a topic has a store
-        track_revocations(runtime)  # docs/adr/0021-token-revocation.md
+        track_revocations(runtime)  # ADR 21: revoked tokens
         db = runtime.db
         views, people, directory = (
             MongoViews(db),

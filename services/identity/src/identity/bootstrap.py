@@ -71,7 +71,7 @@ class Lifecycle:
     def build(cls, settings: Settings, *, mailer: Mailer | None = None) -> Lifecycle:
         runtime = ServiceRuntime(settings, topic=settings.events_topic)
         assert runtime.store is not None  # a runtime with a topic has a store
-        track_revocations(runtime, topic=settings.events_topic)  # docs/adr/0021-token-revocation.md
+        track_revocations(runtime, topic=settings.events_topic)  # ADR 21: revoked tokens
         db = runtime.db
         logins, profiles, throttle = LoginKeys(db), Profiles(db), ThrottleStore(db)
         topic = ProfileTopic(profiles, settings.profiles_topic)

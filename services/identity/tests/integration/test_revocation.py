@@ -43,6 +43,7 @@ async def replicas(
             "database": f"test_revocation_{uuid.uuid4().hex[:8]}",
         }
     )
+
     async def drop() -> None:
         mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(running.infra.mongo_url)
         await mongo.drop_database(settings.database)

@@ -98,7 +98,7 @@ def build_lifecycle(
         identity=IdentityClient(settings.identity_url),
         accounts=accounts,
     )
-    if consumers and settings.identity_events_topic:  # docs/adr/0021-token-revocation.md
+    if consumers and settings.identity_events_topic:  # ADR 21: revoked tokens
         track_revocations(runtime, topic=settings.identity_events_topic)
     if consumers and settings.repair_consumer:
         runtime.subscribe(name="local-views", topics=[settings.events_topic], handler=views.handle)
