@@ -39,23 +39,32 @@ def signed_in(upstreams: Upstreams) -> tuple[User, dict[str, Any]]:
     return User(request, cast(Api, upstreams)), session
 
 
-async def test_a_revoked_token_ends_the_session_without_a_refresh() -> None:
-    upstreams = Upstreams("TOKEN_REVOKED")
+@pytest.mark.parametrize(
+    ("code", "revoked", "calls"),
+    [
+        # revoked: the session ends at once, no refresh (its refresh token is revoked too)
+        ("TOKEN_REVOKED", True, [("assessment", "/me/participations")]),
+        # any other 401: renewed once, retried, then the session ends silently
+        (
+            "TOKEN_EXPIRED",
+            False,
+            [
+                ("assessment", "/me/participations"),
+                ("identity", "/auth/refresh"),
+                ("assessment", "/me/participations"),
+            ],
+        ),
+    ],
+)
+async def test_a_refused_token_ends_the_session(
+    code: str, revoked: bool, calls: list[tuple[str, str]]
+) -> None:
+    upstreams = Upstreams(code)
     user, session = signed_in(upstreams)
     with pytest.raises(LoginRequired) as ended:
         await user.get("assessment", "/me/participations")
-    assert ended.value.revoked is True
-    assert upstreams.calls == [("assessment", "/me/participations")]
-    assert session == {}
-
-
-async def test_another_401_is_renewed_once_then_ends_the_session_silently() -> None:
-    upstreams = Upstreams("TOKEN_EXPIRED")
-    user, session = signed_in(upstreams)
-    with pytest.raises(LoginRequired) as ended:
-        await user.get("assessment", "/me/participations")
-    assert ended.value.revoked is False
-    assert ("identity", "/auth/refresh") in upstreams.calls
+    assert ended.value.revoked is revoked
+    assert upstreams.calls == calls
     assert session == {}
 
 
