@@ -12,6 +12,7 @@ from datetime import timedelta
 from orga_shared.mail import Mailer, MailSettings
 from orga_shared.membership import MembershipDirectory, MembershipProjection
 from orga_shared.messaging.document_outbox import DocumentOutbox
+from orga_shared.revocation import track_revocations
 from orga_shared.runtime import ServiceRuntime
 from organisation.adapters.files import FileReaders
 from organisation.adapters.identity import IDENTITY_EVENT_TYPES, AccountKinds, IdentityClient
@@ -97,6 +98,8 @@ def build_lifecycle(
         identity=IdentityClient(settings.identity_url),
         accounts=accounts,
     )
+    if consumers and settings.identity_events_topic:  # ADR 21: revoked tokens
+        track_revocations(runtime, topic=settings.identity_events_topic)
     if consumers and settings.repair_consumer:
         runtime.subscribe(name="local-views", topics=[settings.events_topic], handler=views.handle)
     if consumers and settings.identity_events_topic:
