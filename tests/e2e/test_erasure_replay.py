@@ -376,13 +376,20 @@ class Analytics:
 
 
 def wait_for(check: Callable[[], Any], what: str, timeout: float = 90) -> Any:
+    """`until`, where a failed assertion inside `check` means "not yet" (and is reported)."""
+    last: list[str] = []
+
     def safe() -> Any:
         try:
             return check()
-        except AssertionError:
+        except AssertionError as exc:
+            last[:] = [str(exc)[:2000]]
             return None
 
-    return until(safe, what, timeout=timeout)
+    try:
+        return until(safe, what, timeout=timeout)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; last: {last}") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,9 +439,11 @@ def test_an_erased_pupil_stays_erased_after_a_full_replay(
 
     def both_named() -> Any:
         names = sorted(r["last_name"] for r in analytics.rows())
-        return analytics.activity()["shared"] == 2 and names == [LAST, "Ordinaire"]
+        shared = analytics.activity()["shared"]
+        assert shared == 2 and names == [LAST, "Ordinaire"], (shared, names)
+        return True
 
-    wait_for(both_named, "analytics never showed both pupils with their names")
+    wait_for(both_named, "analytics never showed both pupils with their names", timeout=240)
     before = analytics.activity()
     results_before = analytics.get(f"{analytics.campaign}/results").json()
     # the searches can fail: before erasure they find her where she belongs
