@@ -150,8 +150,7 @@ async def start(
     return pid
 
 
-async def test_counts_results_and_the_recommendation_order_computed_by_hand(world) -> None:
-    feed, dash, people = world
+async def create_campaign(feed: Feed, code: str) -> str:
     cid = str(uuid.uuid4())
     await feed.send(
         "campaign.events",
@@ -160,7 +159,7 @@ async def test_counts_results_and_the_recommendation_order_computed_by_hand(worl
         CampaignCreated(
             campaign_id=cid,
             organisation_id="org",
-            code="ABC123DEF",
+            code=code,
             name="Rentrée",
             type="ASSESSMENT",
             creator_id="t",
@@ -168,6 +167,23 @@ async def test_counts_results_and_the_recommendation_order_computed_by_hand(worl
             target=TARGET,
         ),
     )
+    return cid
+
+
+async def complete_and_share(
+    feed: Feed, cid: str, user: str, pid: str, part: int, validated: set[str], at: datetime
+) -> None:
+    stream = f"participant-{cid}-{user}"
+    completed = AssessmentCompleted(
+        participation_id=pid, campaign_id=cid, organisation_id="org", user_id=user, answer_count=7
+    )
+    await feed.send("assessment.events", stream, part, completed)
+    await feed.send("assessment.events", stream, part, shared(pid, cid, user, validated, at))
+
+
+async def test_counts_results_and_the_recommendation_order_computed_by_hand(world) -> None:
+    feed, dash, people = world
+    cid = await create_campaign(feed, "ABC123DEF")
     for user, first, last in (
         ("u1", "Zoé", "Abel"),
         ("u2", "Léo", "Martin"),
@@ -197,21 +213,7 @@ async def test_counts_results_and_the_recommendation_order_computed_by_hand(worl
         ("u1", p1, 0, {"@tA1", "@tA2", "@tA3", "@tB2"}),
         ("u2", p2, 1, {"@tA1", "@tC1"}),
     ):
-        await feed.send(
-            "assessment.events",
-            stream + user,
-            part,
-            AssessmentCompleted(
-                participation_id=pid,
-                campaign_id=cid,
-                organisation_id="org",
-                user_id=user,
-                answer_count=7,
-            ),
-        )
-        await feed.send(
-            "assessment.events", stream + user, part, shared(pid, cid, user, validated, day2)
-        )
+        await complete_and_share(feed, cid, user, pid, part, validated, day2)
 
     campaign = await dash.campaign("org", cid)
     activity = await dash.activity(campaign)
@@ -330,42 +332,12 @@ async def test_an_erased_user_met_before_their_participation_counts_but_is_never
     """A replay may read identity's `UserErased` before the erased user's participation events
     (another topic): the figures are the ones the live run showed, the lists hold no row."""
     feed, dash, people = world
-    cid = str(uuid.uuid4())
-    await feed.send(
-        "campaign.events",
-        f"campaign-{cid}",
-        0,
-        CampaignCreated(
-            campaign_id=cid,
-            organisation_id="org",
-            code="ERA123SED",
-            name="Rentrée",
-            type="ASSESSMENT",
-            creator_id="t",
-            owner_id="t",
-            target=TARGET,
-        ),
-    )
+    cid = await create_campaign(feed, "ERA123SED")
     await people.users.apply("u1", b'{"version": 1, "first_name": "Zoe", "last_name": "Abel"}')
     await feed.send("identity.events", "user-u9", 0, UserErased(user_id="u9"))
-    stream = f"participant-{cid}-"
     for user, part, validated in (("u1", 0, {"@tA1", "@tA2"}), ("u9", 1, {"@tA1", "@tC1"})):
         pid = await start(feed, cid, user, part, NOW)
-        await feed.send(
-            "assessment.events",
-            stream + user,
-            part,
-            AssessmentCompleted(
-                participation_id=pid,
-                campaign_id=cid,
-                organisation_id="org",
-                user_id=user,
-                answer_count=7,
-            ),
-        )
-        await feed.send(
-            "assessment.events", stream + user, part, shared(pid, cid, user, validated, NOW)
-        )
+        await complete_and_share(feed, cid, user, pid, part, validated, NOW)
 
     campaign = await dash.campaign("org", cid)
     activity = await dash.activity(campaign)
