@@ -313,16 +313,21 @@ def link(system: System, org: str, pupil: Pupil, headers: dict[str, str]) -> str
         "birthdate": f"{year}-{month}-{day}",
     }
 
-    def reconcile() -> Any:
-        r = httpx.post(
-            f"{system.urls['organisation']}/organisations/{org}/learners/reconcile",
-            json=body,
-            headers=headers,
-            timeout=30,
-        )
-        return r.json() if r.status_code == 200 else None
+    url = f"{system.urls['organisation']}/organisations/{org}/learners/reconcile"
+    return str(
+        post_until(url, 200, "organisation never linked the pupil", headers, json=body)["id"]
+    )
 
-    return str(until(reconcile, "organisation never linked the pupil")["id"])
+
+def post_until(url: str, status: int, what: str, headers: dict[str, str], **body: Any) -> Any:
+    """POST until the answer has `status` (another service may learn a fact a moment later);
+    the answer's JSON."""
+
+    def attempt() -> Any:
+        r = httpx.post(url, headers=headers, timeout=60, **body)
+        return r.json() if r.status_code == status else None
+
+    return until(attempt, what)
 
 
 def take(system: System, headers: dict[str, str], code: str, campaign_id: str) -> None:
@@ -408,31 +413,21 @@ def test_an_erased_pupil_stays_erased_after_a_full_replay(
     )
     org = organisation(system, "Collège de l'effacement", "SCO", teacher_id, uai=UAI)
 
-    def imported() -> Any:
-        r = httpx.post(
-            f"{system.urls['organisation']}/organisations/{org}/learners/import-siecle",
-            content=siecle_xml(UAI, [ERASED, CLASSMATE]),
-            headers=teacher,
-            timeout=60,
-        )
-        return r.json() if r.status_code == 200 else None
-
-    until(imported, "the SIECLE import")
+    school = f"{system.urls['organisation']}/organisations/{org}/learners"
+    xml = siecle_xml(UAI, [ERASED, CLASSMATE])
+    post_until(f"{school}/import-siecle", 200, "the SIECLE import", teacher, content=xml)
     pupil_id, pupil = register(system, FIRST, LAST, email)
     _, classmate = register(system, "Paul", "Ordinaire", f"paul.{uuid.uuid4().hex[:6]}@example.fr")
     learner_id = link(system, org, ERASED, pupil)
     link(system, org, CLASSMATE, classmate)
 
-    def create_campaign() -> Any:
-        r = httpx.post(
-            f"{system.urls['campaign']}/organisations/{org}/campaigns",
-            json={"name": "Effacement", "type": "ASSESSMENT", "target_profile_id": "tp-1.1"},
-            headers=teacher,
-            timeout=30,
-        )
-        return r.json() if r.status_code == 201 else None
-
-    campaign = until(create_campaign, "the campaign service never knew the teacher")
+    campaign = post_until(
+        f"{system.urls['campaign']}/organisations/{org}/campaigns",
+        201,
+        "the campaign service never knew the teacher",
+        teacher,
+        json={"name": "Effacement", "type": "ASSESSMENT", "target_profile_id": "tp-1.1"},
+    )
     code, campaign_id = campaign["code"], campaign["campaign_id"]
     take(system, pupil, code, campaign_id)
     take(system, classmate, code, campaign_id)
