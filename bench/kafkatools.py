@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -127,3 +128,47 @@ async def event_ids(bootstrap: str, topic: str) -> list[str]:
 
     await consume(bootstrap, topic, keep)
     return ids
+
+
+async def count_event_types(
+    bootstrap: str, topic: str, ranges: dict[int, tuple[int, int]], *, timeout: float = 120.0
+) -> Counter[str]:
+    """The `event_type` headers of the records in `[start, end)` of each partition."""
+    counts: Counter[str] = Counter()
+    wanted = {p: (a, b) for p, (a, b) in ranges.items() if b > a}
+    if not wanted:
+        return counts
+    async with reader(bootstrap, topic) as consumer:
+        parts = [TopicPartition(topic, p) for p in wanted]
+        consumer.assign(parts)
+        for tp in parts:
+            consumer.seek(tp, wanted[tp.partition][0])
+        left = set(parts)
+        deadline = time.monotonic() + timeout
+        while left:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topic}: ranges {wanted} not read within {timeout} s")
+            batches = await consumer.getmany(*left, timeout_ms=1000, max_records=10_000)
+            for tp, records in batches.items():
+                end = wanted[tp.partition][1]
+                for record in records:
+                    if record.offset < end:
+                        counts[dict(record.headers).get("event_type", b"?").decode()] += 1
+                if records and records[-1].offset >= end - 1:
+                    left.discard(tp)
+    return counts
+
+
+async def group_members(bootstrap: str, group: str) -> int:
+    """Members of a consumer group that have partitions assigned."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        (described,) = await admin.describe_consumer_groups([group])
+    finally:
+        await admin.close()
+    groups = getattr(described, "groups", None) or []
+    if not groups:
+        return 0
+    members = groups[0][5] if isinstance(groups[0], tuple) else groups[0]["members"]
+    return len(members)
