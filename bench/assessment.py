@@ -43,7 +43,7 @@ from orga_shared.events.envelope import DomainEvent
 from orga_shared.eventstore.store import new_commit
 from orga_shared.messaging.outbox import headers_for
 from orga_shared.messaging.producer import make_producer
-from orga_shared.messaging.topics import compacted, ensure_topics
+from orga_shared.messaging.topics import compacted
 from orga_shared.testing.tokens import TokenFactory
 
 APP = "assessment.entrypoints.http:create_app"
@@ -202,14 +202,13 @@ async def seed_campaign(
 
 
 @asynccontextmanager
-async def compacted_topic(bootstrap: str, prefix: str, partitions: int) -> AsyncIterator[str]:
+async def compacted_topic(
+    bootstrap: str, prefix: str, partitions: int, *, replication: int = 1
+) -> AsyncIterator[str]:
     """A compacted topic (the platform's settings) for one measurement, deleted after."""
-    name = unique_name(prefix)
-    await ensure_topics(bootstrap, [compacted(name, partitions)])
-    try:
+    spec = compacted(unique_name(prefix), partitions)
+    async with kafkatools.created(bootstrap, spec, replication) as name:
         yield name
-    finally:
-        await kafkatools.delete_topic(bootstrap, name)
 
 
 # --- the service ---------------------------------------------------------------------------
@@ -292,11 +291,19 @@ async def assessment_stack(
     for role in ("events", "campaign", "organisation", "identity"):
         topics[role] = await stack.enter_async_context(
             kafkatools.fresh_topic(
-                settings.kafka_bootstrap, f"assessment_{label}_{role}", settings.partitions
+                settings.kafka_bootstrap,
+                f"assessment_{label}_{role}",
+                settings.partitions,
+                replication=settings.replication,
             )
         )
     topics["participant_ids"] = await stack.enter_async_context(
-        compacted_topic(settings.kafka_bootstrap, f"assessment_{label}_ids", settings.partitions)
+        compacted_topic(
+            settings.kafka_bootstrap,
+            f"assessment_{label}_ids",
+            settings.partitions,
+            replication=settings.replication,
+        )
     )
     db_name = database or f"bench_{label}_{token}"
     if drop:

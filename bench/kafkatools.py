@@ -10,22 +10,41 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from bench.harness import unique_name
-from orga_shared.messaging.topics import ensure_topics, history
+from orga_shared.messaging.topics import TopicSpec, ensure_topics, history
 
 
 @asynccontextmanager
-async def fresh_topic(bootstrap: str, prefix: str, partitions: int) -> AsyncIterator[str]:
+async def fresh_topic(
+    bootstrap: str, prefix: str, partitions: int, *, replication: int = 1
+) -> AsyncIterator[str]:
     """A history topic (the platform's settings) created for one measurement, deleted after."""
-    name = unique_name(prefix)
-    await ensure_topics(bootstrap, [history(name, partitions)])
-    await _wait_leaders(bootstrap, name)
-    try:
+    async with created(bootstrap, history(unique_name(prefix), partitions), replication) as name:
         yield name
+
+
+@asynccontextmanager
+async def created(bootstrap: str, spec: TopicSpec, replication: int = 1) -> AsyncIterator[str]:
+    """`spec` created (the kernel's `ensure_topics`, whose topics have one replica; with
+    `replication` > 1, on a cluster, that many replicas), its leaders elected; deleted after."""
+    if replication == 1:
+        await ensure_topics(bootstrap, [spec])
+    else:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30000)
+        await admin.start()
+        try:
+            await admin.create_topics(
+                [NewTopic(spec.name, spec.partitions, replication, topic_configs=spec.configs)]
+            )
+        finally:
+            await admin.close()
+    await _wait_leaders(bootstrap, spec.name)
+    try:
+        yield spec.name
     finally:
-        await delete_topic(bootstrap, name)
+        await delete_topic(bootstrap, spec.name)
 
 
 async def delete_topic(bootstrap: str, name: str) -> None:

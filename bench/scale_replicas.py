@@ -11,8 +11,9 @@ after). The load is `BENCH_SCALE_GENERATORS` wrk processes sharing `BENCH_CONCUR
 connections and one measured window, generator i on replica i mod N (a round-robin of the
 generators over the replicas): the same generators drive 1 and 2 replicas.
 
-Kafka: the three-broker KRaft cluster of `bench/cluster.py` when it is there (replication 3,
-`min.insync.replicas=2`); otherwise the configured broker (`ORGA_KAFKA_BOOTSTRAP`), said so in
+Kafka: the three-broker KRaft cluster of `bench/cluster.py`, started by the figure (topics of
+replication factor 3, `min.insync.replicas=2`, acks=all: the production settings);
+`BENCH_SCALE_CLUSTER=0` uses the configured broker (`ORGA_KAFKA_BOOTSTRAP`) instead, said so in
 the result. The database is the configured one (the shared FerretDB).
 
 Per run, inside the window:
@@ -61,6 +62,7 @@ from bench.assessment import (
     record_database,
     seed_campaign,
 )
+from bench.cluster import PRODUCTION_SETTINGS, KafkaCluster
 from bench.g1_answer_throughput import answers_wrk, should_profile
 from bench.harness import (
     RESULTS_DIR,
@@ -162,7 +164,12 @@ async def answer_path(settings: Settings, replicas: int) -> AsyncIterator[Answer
         base = await stack.enter_async_context(assessment_stack(settings, label=label, stack=stack))
         people = {
             role: await stack.enter_async_context(
-                compacted_topic(settings.kafka_bootstrap, f"analytics_{label}_{role}", PARTITIONS)
+                compacted_topic(
+                    settings.kafka_bootstrap,
+                    f"analytics_{label}_{role}",
+                    settings.partitions,
+                    replication=settings.replication,
+                )
             )
             for role in ("user_profiles", "learner_profiles")
         }
@@ -257,14 +264,11 @@ class Offsets:
         return produced, {p: projected.get(p, 0) for p in produced}
 
 
-def cpu_groups(path: AnswerPath, settings: Settings) -> dict[str, list[int]]:
+def cpu_groups(path: AnswerPath, settings: Settings, brokers: list[int]) -> dict[str, list[int]]:
     def listening(url: str, default: int) -> list[int]:
         pid = profile.pid_listening(urlparse(url).port or default)
         return [pid] if pid else []
 
-    brokers: list[int] = []
-    for address in path.bootstrap.split(","):
-        brokers += listening(f"kafka://{address}", 9092)
     return {
         f"assessment ×{len(path.assessment)}": [s.pid for s in path.assessment],
         f"analytics ×{len(path.analytics)}": [s.pid for s in path.analytics],
@@ -298,7 +302,7 @@ async def catch_up(offsets: Offsets, timeout: float = 60.0) -> int:
         await asyncio.sleep(0.5)
 
 
-async def measure_run(settings: Settings, replicas: int) -> dict[str, Any]:
+async def measure_run(settings: Settings, replicas: int, brokers: list[int]) -> dict[str, Any]:
     """One run of N replicas: rates acknowledged, produced and projected in the window, CPU."""
     async with answer_path(settings, replicas) as path, Offsets(path) as offsets:
         start = window_start(settings.warmup)
@@ -319,7 +323,7 @@ async def measure_run(settings: Settings, replicas: int) -> dict[str, Any]:
             for i, c in enumerate(shares)
         ]
         await sleep_until(start)
-        split = profile.CpuSplit(cpu_groups(path, settings), machine=True)
+        split = profile.CpuSplit(cpu_groups(path, settings, brokers), machine=True)
         split.start()
         produced0, projected0 = await offsets.read()
         await sleep_until(end)
@@ -360,7 +364,7 @@ async def measure_run(settings: Settings, replicas: int) -> dict[str, Any]:
 # --- where the time goes -------------------------------------------------------------------
 
 
-async def profile_run(settings: Settings) -> Path:
+async def profile_run(settings: Settings, brokers: list[int]) -> Path:
     """One more 2-replica run, py-spy on the first replica of each service during the window."""
     folded = {s: RESULTS_DIR / f"SCALE.profile.{s}.folded" for s in ("assessment", "analytics")}
     report = RESULTS_DIR / "SCALE.profile.txt"
@@ -380,7 +384,7 @@ async def profile_run(settings: Settings) -> Path:
             for i in range(GENERATORS)
         ]
         await sleep_until(start)
-        split = profile.CpuSplit(cpu_groups(path, settings), machine=True)
+        split = profile.CpuSplit(cpu_groups(path, settings, brokers), machine=True)
         split.start()
         await asyncio.gather(
             profile.record(path.assessment[0].pid, settings.duration, folded["assessment"]),
@@ -409,21 +413,46 @@ async def profile_run(settings: Settings) -> Path:
 # --- the figure ----------------------------------------------------------------------------
 
 
+@dataclass
+class Kafka:
+    settings: Settings
+    """The figure's settings, pointing at the brokers."""
+    details: dict[str, Any]
+    brokers: list[int]
+    """The brokers' process ids (their CPU is measured)."""
+
+
 @asynccontextmanager
-async def kafka(settings: Settings) -> AsyncIterator[tuple[Settings, dict[str, Any]]]:
-    """The three-broker cluster when `bench/cluster.py` is there, else the configured broker."""
-    try:
-        from bench import cluster  # type: ignore[attr-defined]
-    except ImportError:
-        yield (
-            dataclasses.replace(settings, partitions=PARTITIONS),
-            {"kafka": f"the configured broker {settings.kafka_bootstrap} (no bench/cluster.py)"},
+async def kafka(settings: Settings) -> AsyncIterator[Kafka]:
+    """The three-broker cluster of `bench/cluster.py` (RF 3, min ISR 2), started for the figure
+    and removed after; `BENCH_SCALE_CLUSTER=0`: the configured broker instead.
+
+    Everyone is given one broker to bootstrap from (the client learns the others from the
+    metadata): the services' `KafkaBroker` takes `ORGA_KAFKA_BOOTSTRAP` as a single address, so
+    a comma-separated list fails to connect."""
+    settings = dataclasses.replace(settings, partitions=PARTITIONS)
+    if os.environ.get("BENCH_SCALE_CLUSTER", "1") == "0":
+        port = int(settings.kafka_bootstrap.split(",")[0].rsplit(":", 1)[1])
+        pid = profile.pid_listening(port)
+        yield Kafka(
+            settings,
+            {"kafka": f"the configured broker {settings.kafka_bootstrap}", "replication": 1},
+            [pid] if pid else [],
         )
         return
-    async with cluster.three_brokers() as running:  # pragma: no cover - see bench/cluster.py
-        yield (
-            dataclasses.replace(settings, kafka_bootstrap=running.bootstrap, partitions=PARTITIONS),
-            {"kafka": running.describe()},
+    async with KafkaCluster(partitions=PARTITIONS) as cluster:
+        settings = dataclasses.replace(
+            settings, kafka_bootstrap=cluster.bootstrap_of(1), replication=3
+        )
+        described = ", ".join(f"{k}={v}" for k, v in PRODUCTION_SETTINGS.items())
+        yield Kafka(
+            settings,
+            {
+                "kafka": f"three-broker KRaft cluster (bench/cluster.py), {described}",
+                "bootstrap": f"{cluster.bootstrap_of(1)} (of {cluster.bootstrap})",
+                "replication": 3,
+            },
+            [n.process.pid for n in cluster.nodes.values() if n.process is not None],
         )
 
 
@@ -432,11 +461,12 @@ async def measure(settings: Settings) -> None:
         raise RuntimeError("wrk is needed (apt-get install wrk)")
     await record_database(settings)
     rounds: list[Round] = []
-    async with kafka(settings) as (settings, where):
+    async with kafka(settings) as brokers:
+        settings = brokers.settings
         for r in range(settings.rounds):
             print(f"round {r + 1}/{settings.rounds}", flush=True)
-            one = await measure_run(settings, 1)
-            two = await measure_run(settings, 2)
+            one = await measure_run(settings, 1, brokers.brokers)
+            two = await measure_run(settings, 2, brokers.brokers)
             projected = (
                 two["projected_answers_per_s"] / one["projected_answers_per_s"]
                 if one["projected_answers_per_s"]
@@ -457,7 +487,7 @@ async def measure(settings: Settings) -> None:
             goal=GOAL,
             met=lambda ratio, _: ratio >= 1.6 and projected_ratio >= 1.6,
             details={
-                **where,
+                **brokers.details,
                 "projected_ratio": projected_ratio,
                 "order": "1, 2 replicas per round, rounds back to back (1,2,1,2,...)",
                 "partitions": settings.partitions,
@@ -470,7 +500,7 @@ async def measure(settings: Settings) -> None:
         )
         if should_profile(result.met):
             with contextlib.suppress(FileNotFoundError):
-                result.details["profile"] = str(await profile_run(settings))
+                result.details["profile"] = str(await profile_run(settings, brokers.brokers))
     print(f"  -> {write_result(result)}")
 
 
