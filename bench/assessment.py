@@ -369,15 +369,21 @@ async def assessment_service(
                 timeout=90.0,
             )
         )
-        seeded = await seed_campaign(
-            settings.kafka_bootstrap,
-            base.topics["organisation"],
-            base.topics["campaign"],
-            base.target,
-        )
-        students = Students(base.factory)
+        yield await seeded_service(settings, base, [server], acks)
+
+
+async def seeded_service(
+    settings: Settings, base: Stack, servers: Sequence[Server], acks: str
+) -> Assessment:
+    """The stack's organisation and campaign published, and one student joined through each
+    of `servers` (replicas of one service): the first, as an `Assessment`, once all can serve."""
+    seeded = await seed_campaign(
+        settings.kafka_bootstrap, base.topics["organisation"], base.topics["campaign"], base.target
+    )
+    students = Students(base.factory)
+    for server in servers:
         await join_ready(server.url, seeded.code, students.tokens(1)[0], JOIN_TIMEOUT)
-        yield Assessment(server, base.database, base.topics, seeded, students, base.folder, acks)
+    return Assessment(servers[0], base.database, base.topics, seeded, students, base.folder, acks)
 
 
 async def record_database(settings: Settings) -> str:

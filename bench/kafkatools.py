@@ -32,14 +32,10 @@ async def created(bootstrap: str, spec: TopicSpec, replication: int = 1) -> Asyn
     if replication == 1:
         await ensure_topics(bootstrap, [spec])
     else:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30000)
-        await admin.start()
-        try:
+        async with admin_client(bootstrap) as admin:
             await admin.create_topics(
                 [NewTopic(spec.name, spec.partitions, replication, topic_configs=spec.configs)]
             )
-        finally:
-            await admin.close()
     await _wait_leaders(bootstrap, spec.name)
     try:
         yield spec.name
@@ -78,13 +74,19 @@ async def reader(bootstrap: str, topic: str) -> AsyncIterator[AIOKafkaConsumer]:
         await consumer.stop()
 
 
-async def _describe(bootstrap: str, topic: str) -> dict[str, Any]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+@asynccontextmanager
+async def admin_client(bootstrap: str) -> AsyncIterator[AIOKafkaAdminClient]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30000)
     await admin.start()
     try:
-        (described,) = await admin.describe_topics([topic])
+        yield admin
     finally:
         await admin.close()
+
+
+async def _describe(bootstrap: str, topic: str) -> dict[str, Any]:
+    async with admin_client(bootstrap) as admin:
+        (described,) = await admin.describe_topics([topic])
     return dict(described)
 
 
@@ -180,12 +182,8 @@ async def count_event_types(
 
 async def group_members(bootstrap: str, group: str) -> int:
     """Members of a consumer group that have partitions assigned."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
+    async with admin_client(bootstrap) as admin:
         (described,) = await admin.describe_consumer_groups([group])
-    finally:
-        await admin.close()
     groups = getattr(described, "groups", None) or []
     if not groups:
         return 0

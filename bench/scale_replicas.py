@@ -51,16 +51,13 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from bench import kafkatools, profile
 from bench.assessment import (
-    JOIN_TIMEOUT,
     Assessment,
     Stack,
-    Students,
     _drop_database,
     assessment_stack,
     compacted_topic,
-    join_ready,
     record_database,
-    seed_campaign,
+    seeded_service,
 )
 from bench.cluster import PRODUCTION_SETTINGS, KafkaCluster
 from bench.g1_answer_throughput import answers_wrk, should_profile
@@ -194,20 +191,8 @@ async def answer_path(settings: Settings, replicas: int) -> AsyncIterator[Answer
             await stack.enter_async_context(replica("analytics", env, logs / f"{database}-{i}.log"))
             for i in range(replicas)
         ]
-        seeded = await seed_campaign(
-            settings.kafka_bootstrap,
-            base.topics["organisation"],
-            base.topics["campaign"],
-            base.target,
-        )
-        students = Students(base.factory)
-        for server in assessment:
-            await join_ready(server.url, seeded.code, students.tokens(1)[0], JOIN_TIMEOUT)
-        service = Assessment(
-            assessment[0], base.database, base.topics, seeded, students, base.folder, "all"
-        )
         path = AnswerPath(
-            service,
+            await seeded_service(settings, base, assessment, "all"),
             assessment,
             analytics,
             # analytics' live projector: `<service name>.projector.<generation>` (ADR 0016)
