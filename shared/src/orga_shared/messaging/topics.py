@@ -2,7 +2,11 @@
 
 Event topics keep everything forever (they are the history); personal data lives only on
 compacted per-subject topics (docs/design.md §2). The partition count is configuration and is
-recorded with the topic: changing it later remaps keys (ENGINEERING pitfall 8).
+recorded with the topic: changing it later remaps keys (ENGINEERING pitfall 8). So are the
+replication factor and `min.insync.replicas` (`ORGA_TOPIC_REPLICATION_FACTOR`,
+`ORGA_TOPIC_MIN_INSYNC_REPLICAS`: 1 and 1 on the local broker, 3 and 2 in production, where a
+broker may be lost without losing or refusing an `acks=all` write; docs/benchmarks.md, G6).
+They apply when a topic is created: an existing topic keeps the copies it has.
 """
 
 from __future__ import annotations
@@ -26,29 +30,61 @@ COMPACTED_TOPICS = (
 
 
 @dataclass(frozen=True)
+class Replication:
+    """How many brokers hold each partition, and how many must have a write before `acks=all`
+    acknowledges it (the topic's `min.insync.replicas`)."""
+
+    factor: int = 1
+    min_insync: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.min_insync <= self.factor:
+            raise ValueError(
+                f"min.insync.replicas {self.min_insync} must be between 1 and the "
+                f"replication factor {self.factor}"
+            )
+
+    @classmethod
+    def of(cls, settings: ServiceSettings) -> Replication:
+        return cls(settings.topic_replication_factor, settings.topic_min_insync_replicas)
+
+
+SINGLE = Replication()
+
+
+@dataclass(frozen=True)
 class TopicSpec:
     name: str
     partitions: int
     configs: dict[str, str] = field(default_factory=dict)
+    replication_factor: int = 1
 
 
-def history(name: str, partitions: int) -> TopicSpec:
-    return TopicSpec(name, partitions, {"retention.ms": "-1", "retention.bytes": "-1"})
+def _spec(name: str, partitions: int, configs: dict[str, str], r: Replication) -> TopicSpec:
+    configs = {**configs, "min.insync.replicas": str(r.min_insync)}
+    return TopicSpec(name, partitions, configs, r.factor)
 
 
-def compacted(name: str, partitions: int) -> TopicSpec:
-    return TopicSpec(name, partitions, {"cleanup.policy": "compact", "min.compaction.lag.ms": "0"})
+def history(name: str, partitions: int, replication: Replication = SINGLE) -> TopicSpec:
+    return _spec(name, partitions, {"retention.ms": "-1", "retention.bytes": "-1"}, replication)
+
+
+def compacted(name: str, partitions: int, replication: Replication = SINGLE) -> TopicSpec:
+    configs = {"cleanup.policy": "compact", "min.compaction.lag.ms": "0"}
+    return _spec(name, partitions, configs, replication)
 
 
 def dlq(topic: str) -> str:
     return f"{topic}.dlq"
 
 
-def platform_topics(partitions: int) -> list[TopicSpec]:
-    specs = [history(t, partitions) for t in EVENT_TOPICS]
-    specs += [history(dlq(t), 1) for t in EVENT_TOPICS]
-    specs += [compacted(t, partitions) for t in COMPACTED_TOPICS]
-    specs += [history(dlq(t), 1) for t in COMPACTED_TOPICS]
+def platform_topics(partitions: int, replication: Replication = SINGLE) -> list[TopicSpec]:
+    """Every topic of the platform; dead-letter topics are replicated like the others (a
+    dead-lettered event is kept for replay: docs/design.md)."""
+    specs = [history(t, partitions, replication) for t in EVENT_TOPICS]
+    specs += [history(dlq(t), 1, replication) for t in EVENT_TOPICS]
+    specs += [compacted(t, partitions, replication) for t in COMPACTED_TOPICS]
+    specs += [history(dlq(t), 1, replication) for t in COMPACTED_TOPICS]
     return specs
 
 
@@ -65,7 +101,9 @@ async def ensure_topics(bootstrap: str, specs: list[TopicSpec], wait: float = 60
                 try:
                     await admin.create_topics(
                         [
-                            NewTopic(s.name, s.partitions, 1, topic_configs=s.configs)
+                            NewTopic(
+                                s.name, s.partitions, s.replication_factor, topic_configs=s.configs
+                            )
                             for s in missing
                         ]
                     )
@@ -86,10 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait", type=float, default=60.0)
     args = parser.parse_args(argv)
     settings = ServiceSettings()
-    specs = platform_topics(settings.topic_partitions)
+    specs = platform_topics(settings.topic_partitions, Replication.of(settings))
     if args.command == "list":
         for s in specs:
-            print(s.name, s.partitions, s.configs)
+            print(s.name, s.partitions, f"rf={s.replication_factor}", s.configs)
         return 0
     created = asyncio.run(ensure_topics(settings.kafka_bootstrap, specs, args.wait))
     print(f"topics: {len(specs)} defined, {len(created)} created")
