@@ -66,6 +66,13 @@ class ServiceSettings(BaseSettings):
         120.0, gt=0, validation_alias=_shared("LIVENESS_STALL_SECONDS")
     )
 
+    @property
+    def kafka_bootstrap_servers(self) -> list[str]:
+        """`ORGA_KAFKA_BOOTSTRAP` as a list: `host:port[,host:port...]`. FastStream takes a
+        string as one address, so a cluster's comma-separated list must be split before it is
+        handed over (found by G6, docs/benchmarks.md)."""
+        return [a.strip() for a in self.kafka_bootstrap.split(",") if a.strip()]
+
     @model_validator(mode="after")
     def _replication_is_possible(self) -> ServiceSettings:
         if self.topic_min_insync_replicas > self.topic_replication_factor:

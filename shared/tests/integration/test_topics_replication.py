@@ -17,15 +17,20 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from pydantic import ValidationError
 
 from orga_shared.config import ServiceSettings
+from orga_shared.events import DomainEvent, Envelope
 from orga_shared.messaging.producer import make_producer
 from orga_shared.messaging.topics import (
     Replication,
     compacted,
+    dlq,
     ensure_topics,
     history,
     platform_topics,
 )
+from orga_shared.runtime import ServiceRuntime
+from orga_shared.testing.fixtures import eventually
 from orga_shared.testing.infra import REPO_ROOT, Infra
+from orga_shared.testing.sample_events import CounterIncremented, registry
 
 sys.path.insert(0, str(REPO_ROOT))  # bench/ is a folder of the repository, not an installed package
 from bench.cluster import KafkaCluster
@@ -145,3 +150,54 @@ async def test_a_write_with_fewer_copies_than_min_insync_waits_for_them(
         if leader not in cluster.running():
             cluster.restart(leader)
     await cluster.wait_healthy()
+
+
+async def test_a_service_runtime_consumes_through_a_bootstrap_list(
+    cluster: KafkaCluster, db: Any, infra: Infra
+) -> None:
+    """Regression (found by G6): `ORGA_KAFKA_BOOTSTRAP=h1:p1,h2:p2,h3:p3` was handed to
+    FastStream as one string, read as one host, and every consuming service failed to start."""
+    topic = f"runtime.{uuid.uuid4().hex[:8]}"
+    replicated = Replication(3, 2)
+    await ensure_topics(
+        cluster.bootstrap, [history(topic, 1, replicated), history(dlq(topic), 1, replicated)]
+    )
+    await cluster.wait_in_sync([topic])
+    settings = ServiceSettings.model_validate(
+        {
+            "service_name": "kernel-test",
+            "database": db.name,
+            "ORGA_KAFKA_BOOTSTRAP": cluster.bootstrap,
+            "ORGA_MONGO_URL": infra.mongo_url,
+        }
+    )
+    assert settings.kafka_bootstrap_servers == cluster.bootstrap.split(",")
+    runtime = ServiceRuntime(settings, topic=None, registry=registry)
+    seen: list[DomainEvent] = []
+
+    async def handler(envelope: Envelope, event: DomainEvent) -> None:
+        seen.append(event)
+
+    runtime.subscribe(name="probe", topics=[topic], handler=handler, group_id=f"g-{uuid.uuid4()}")
+    await runtime.start()
+    try:
+        event = CounterIncremented(counter_id="c-1", by=2, reason="cluster")
+        envelope = Envelope(
+            event_id=str(uuid.uuid4()),
+            event_type=event.event_type,
+            schema_version=event.schema_version,
+            stream_id="c-1",
+            stream_version=1,
+            producer="test",
+            correlation_id=str(uuid.uuid4()),
+            payload=event.model_dump(mode="json"),
+        )
+        await runtime.producer.send_and_wait(topic, envelope.to_json_bytes(), key=b"c-1")
+
+        async def consumed() -> bool:
+            return bool(seen)
+
+        assert await eventually(consumed, timeout=60)
+        assert seen == [event]
+    finally:
+        await runtime.stop()
