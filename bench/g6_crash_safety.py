@@ -129,32 +129,14 @@ def reference_events(n: int, campaigns: list[str]) -> Iterator[Message]:
             UserRegistered(user_id=uid, method="email"),
             "identity",
         )
-        yield emit(
-            "organisation.events",
-            org,
-            stream,
-            MembershipCreated(**ids, role="MEMBER"),
-            "organisation",
-        )
-        sent += 2
+        changes: list[DomainEvent] = [MembershipCreated(**ids, role="MEMBER")]
         if user % 3 == 0:
-            yield emit(
-                "organisation.events",
-                org,
-                stream,
-                MembershipRoleChanged(**ids, role="ADMIN"),
-                "organisation",
-            )
-            sent += 1
+            changes.append(MembershipRoleChanged(**ids, role="ADMIN"))
         if user % 7 == 0:
-            yield emit(
-                "organisation.events",
-                org,
-                stream,
-                MembershipRevoked(**ids, reason="removed", revoked_by="user-1"),
-                "organisation",
-            )
-            sent += 1
+            changes.append(MembershipRevoked(**ids, reason="removed", revoked_by="user-1"))
+        for change in changes:
+            yield emit("organisation.events", org, stream, change, "organisation")
+        sent += 1 + len(changes)
         if user % 50 == 0 and campaigns:
             cid = campaigns[(user // 50) % len(campaigns)]
             yield emit(
