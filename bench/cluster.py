@@ -310,10 +310,16 @@ class KafkaCluster:
         raise LookupError(f"topic {topic} has no partition {partition}")
 
     async def out_of_sync(self, topics: list[str]) -> list[tuple[str, int]]:
-        """Partitions whose in-sync replicas are fewer than their replicas."""
+        """Partitions whose in-sync replicas are fewer than their replicas, or without a leader
+        (a topic the metadata does not list yet counts as partition -1)."""
         lagging = []
         for topic in topics:
-            for p in await self.partitions_of(topic):
+            try:
+                partitions = await self.partitions_of(topic)
+            except LookupError:
+                lagging.append((topic, -1))
+                continue
+            for p in partitions:
                 if len(p["isr"]) < len(p["replicas"]) or p["leader"] < 0:
                     lagging.append((topic, int(p["partition"])))
         return lagging

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,6 +36,16 @@ class ServiceSettings(BaseSettings):
     content_dir: str | None = Field(None, validation_alias=_shared("CONTENT_DIR"))
     """The learning-content release to load; by default the one packaged in the kernel."""
     topic_partitions: int = Field(3, ge=1, validation_alias=_shared("TOPIC_PARTITIONS"))
+    topic_replication_factor: int = Field(
+        1, ge=1, validation_alias=_shared("TOPIC_REPLICATION_FACTOR")
+    )
+    """Copies of every partition the platform's topics are created with: 1 on the one local
+    broker, 3 in production (docs/benchmarks.md, G6)."""
+    topic_min_insync_replicas: int = Field(
+        1, ge=1, validation_alias=_shared("TOPIC_MIN_INSYNC_REPLICAS")
+    )
+    """The topics' `min.insync.replicas`: an `acks=all` write is refused unless this many copies
+    have it (2 of 3 in production: one broker may be lost without losing or refusing a write)."""
     log_level: str = Field("INFO", validation_alias=_shared("LOG_LEVEL"))
     log_json: bool | None = Field(None, validation_alias=_shared("LOG_JSON"))
 
@@ -55,3 +65,20 @@ class ServiceSettings(BaseSettings):
     liveness_stall_seconds: float = Field(
         120.0, gt=0, validation_alias=_shared("LIVENESS_STALL_SECONDS")
     )
+
+    @property
+    def kafka_bootstrap_servers(self) -> list[str]:
+        """`ORGA_KAFKA_BOOTSTRAP` as a list: `host:port[,host:port...]`. FastStream takes a
+        string as one address, so a cluster's comma-separated list must be split before it is
+        handed over (found by G6, docs/benchmarks.md)."""
+        return [a.strip() for a in self.kafka_bootstrap.split(",") if a.strip()]
+
+    @model_validator(mode="after")
+    def _replication_is_possible(self) -> ServiceSettings:
+        if self.topic_min_insync_replicas > self.topic_replication_factor:
+            raise ValueError(
+                f"ORGA_TOPIC_MIN_INSYNC_REPLICAS ({self.topic_min_insync_replicas}) exceeds "
+                f"ORGA_TOPIC_REPLICATION_FACTOR ({self.topic_replication_factor}): every "
+                "acks=all write would be refused"
+            )
+        return self

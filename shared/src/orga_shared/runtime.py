@@ -61,7 +61,7 @@ class ServiceRuntime:
             self.publisher, grace=timedelta(seconds=settings.outbox_relay_grace_seconds)
         )
         self.broker = KafkaBroker(
-            settings.kafka_bootstrap,
+            settings.kafka_bootstrap_servers,  # a list: FastStream reads a string as one host
             graceful_timeout=settings.shutdown_timeout_seconds,
             client_id=f"{settings.service_name}-consumer",
         )

@@ -2,7 +2,11 @@
 
 Event topics keep everything forever (they are the history); personal data lives only on
 compacted per-subject topics (docs/design.md §2). The partition count is configuration and is
-recorded with the topic: changing it later remaps keys (ENGINEERING pitfall 8).
+recorded with the topic: changing it later remaps keys (ENGINEERING pitfall 8). So are the
+replication factor and `min.insync.replicas` (`ORGA_TOPIC_REPLICATION_FACTOR`,
+`ORGA_TOPIC_MIN_INSYNC_REPLICAS`: 1 and 1 on the local broker, 3 and 2 in production, where a
+broker may be lost without losing or refusing an `acks=all` write; docs/benchmarks.md, G6).
+They apply when a topic is created: an existing topic keeps the copies it has.
 """
 
 from __future__ import annotations
@@ -28,14 +32,43 @@ COMPACTED_TOPICS = (
 
 
 @dataclass(frozen=True)
+class Replication:
+    """How many brokers hold each partition, and how many must have a write before `acks=all`
+    acknowledges it (the topic's `min.insync.replicas`)."""
+
+    factor: int = 1
+    min_insync: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.min_insync <= self.factor:
+            raise ValueError(
+                f"min.insync.replicas {self.min_insync} must be between 1 and the "
+                f"replication factor {self.factor}"
+            )
+
+    @classmethod
+    def of(cls, settings: ServiceSettings) -> Replication:
+        return cls(settings.topic_replication_factor, settings.topic_min_insync_replicas)
+
+
+SINGLE = Replication()
+
+
+@dataclass(frozen=True)
 class TopicSpec:
     name: str
     partitions: int
     configs: dict[str, str] = field(default_factory=dict)
+    replication_factor: int = 1
 
 
-def history(name: str, partitions: int) -> TopicSpec:
-    return TopicSpec(name, partitions, {"retention.ms": "-1", "retention.bytes": "-1"})
+def _spec(name: str, partitions: int, configs: dict[str, str], r: Replication) -> TopicSpec:
+    configs = {**configs, "min.insync.replicas": str(r.min_insync)}
+    return TopicSpec(name, partitions, configs, r.factor)
+
+
+def history(name: str, partitions: int, replication: Replication = SINGLE) -> TopicSpec:
+    return _spec(name, partitions, {"retention.ms": "-1", "retention.bytes": "-1"}, replication)
 
 
 DAY_MS = 24 * 3600 * 1000
@@ -59,25 +92,27 @@ NUDGE_KEY = b"~compaction-nudge"
 """The key of the no-op tombstone `nudge_compaction` writes (no person has this id)."""
 
 
-def compacted(name: str, partitions: int) -> TopicSpec:
-    return TopicSpec(name, partitions, dict(COMPACTED_CONFIGS))
+def compacted(name: str, partitions: int, replication: Replication = SINGLE) -> TopicSpec:
+    return _spec(name, partitions, dict(COMPACTED_CONFIGS), replication)
 
 
-def personal_dlq(topic: str) -> TopicSpec:
+def personal_dlq(topic: str, replication: Replication = SINGLE) -> TopicSpec:
     """The DLQ of a compacted personal-data topic: bounded retention, never the history's."""
     retention = {"retention.ms": str(PERSONAL_DLQ_RETENTION_MS), "retention.bytes": "-1"}
-    return TopicSpec(dlq(topic), 1, retention)
+    return _spec(dlq(topic), 1, retention, replication)
 
 
 def dlq(topic: str) -> str:
     return f"{topic}.dlq"
 
 
-def platform_topics(partitions: int) -> list[TopicSpec]:
-    specs = [history(t, partitions) for t in EVENT_TOPICS]
-    specs += [history(dlq(t), 1) for t in EVENT_TOPICS]
-    specs += [compacted(t, partitions) for t in COMPACTED_TOPICS]
-    specs += [personal_dlq(t) for t in COMPACTED_TOPICS]
+def platform_topics(partitions: int, replication: Replication = SINGLE) -> list[TopicSpec]:
+    """Every topic of the platform; dead-letter topics are replicated like the others (a
+    dead-lettered event is kept for replay: docs/design.md)."""
+    specs = [history(t, partitions, replication) for t in EVENT_TOPICS]
+    specs += [history(dlq(t), 1, replication) for t in EVENT_TOPICS]
+    specs += [compacted(t, partitions, replication) for t in COMPACTED_TOPICS]
+    specs += [personal_dlq(t, replication) for t in COMPACTED_TOPICS]
     return specs
 
 
@@ -94,7 +129,9 @@ async def ensure_topics(bootstrap: str, specs: list[TopicSpec], wait: float = 60
                 try:
                     await admin.create_topics(
                         [
-                            NewTopic(s.name, s.partitions, 1, topic_configs=s.configs)
+                            NewTopic(
+                                s.name, s.partitions, s.replication_factor, topic_configs=s.configs
+                            )
                             for s in missing
                         ]
                     )
@@ -157,10 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait", type=float, default=60.0)
     args = parser.parse_args(argv)
     settings = ServiceSettings()
-    specs = platform_topics(settings.topic_partitions)
+    specs = platform_topics(settings.topic_partitions, Replication.of(settings))
     if args.command == "list":
         for s in specs:
-            print(s.name, s.partitions, s.configs)
+            print(s.name, s.partitions, f"rf={s.replication_factor}", s.configs)
         return 0
     if args.command == "nudge-compaction":
         asyncio.run(nudge_compaction(settings.kafka_bootstrap, list(COMPACTED_TOPICS)))
