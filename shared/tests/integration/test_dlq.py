@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import sys
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
 from orga_shared.events import DomainEvent, Envelope, EventRegistry
@@ -24,6 +22,7 @@ from orga_shared.messaging.topics import dlq
 from orga_shared.testing import sample_events
 from orga_shared.testing.fixtures import eventually, read_topic
 from orga_shared.testing.sample_events import CounterIncremented
+from orga_shared.testing.subscriptions import consuming
 
 pytestmark = pytest.mark.integration
 
@@ -74,38 +73,7 @@ class Totals:
         return doc.get("total", 0), doc.get("applied", 0)
 
 
-@asynccontextmanager
-async def consumer(
-    infra: Any,
-    db: Any,
-    topic: str,
-    group: str,
-    handler: Any,
-    registry: EventRegistry,
-    max_attempts: int = 3,
-) -> AsyncIterator[EventSubscription]:
-    producer = make_producer(infra.kafka_bootstrap, f"dlq-{group}")
-    await producer.start()
-    broker = KafkaBroker(infra.kafka_bootstrap, graceful_timeout=10)
-    sub = EventSubscription(
-        name=group,
-        topics=[topic],
-        group_id=group,
-        handler=handler,
-        registry=registry,
-        processed=db["processed_events"],
-        dlq_producer=producer,
-        max_attempts=max_attempts,
-        backoff_seconds=0.05,
-        max_backoff_seconds=0.5,
-    )
-    sub.attach(broker)
-    await broker.start()
-    try:
-        yield sub
-    finally:
-        await broker.stop()
-        await producer.stop()
+FAST = {"backoff_seconds": 0.05, "max_backoff_seconds": 0.5}
 
 
 def envelope(stream: str, by: int, reason: str, version: int = 2) -> Envelope:
@@ -175,11 +143,12 @@ async def test_each_poison_kind_is_dead_lettered_listed_and_replayed_once(
         ],
     )
     group_a, group_b = f"a-{uuid.uuid4().hex[:6]}", f"b-{uuid.uuid4().hex[:6]}"
+    on = functools.partial(consuming, infra, db, topic, **FAST)
     broken = Totals(db, broken=True)
     healthy = Totals(db, broken=False)  # group B: already upgraded, no bug
     async with (
-        consumer(infra, db, topic, group_a, broken.handle, sample_events.registry) as a,
-        consumer(infra, db, topic, group_b, healthy.handle, upgraded_registry()) as b,
+        on(broken.handle, group=group_a, registry=sample_events.registry) as a,
+        on(healthy.handle, group=group_b, registry=upgraded_registry()) as b,
     ):
         assert await eventually(lambda: _done(a, 4, 3))
         assert await eventually(lambda: _done(b, 6, 1))
@@ -219,8 +188,8 @@ async def test_each_poison_kind_is_dead_lettered_listed_and_replayed_once(
     fixed = Totals(db, broken=False)
     fixed.coll = broken.coll
     async with (
-        consumer(infra, db, topic, group_a, fixed.handle, upgraded_registry()) as a2,
-        consumer(infra, db, topic, group_b, healthy.handle, upgraded_registry()) as b2,
+        on(fixed.handle, group=group_a, registry=upgraded_registry()) as a2,
+        on(healthy.handle, group=group_b, registry=upgraded_registry()) as b2,
     ):
         code, out, err = await cli(
             infra.kafka_bootstrap,
@@ -305,9 +274,7 @@ async def test_infrastructure_error_is_retried_and_nacked_never_dead_lettered(
 
     await produce(infra.kafka_bootstrap, topic, [first.to_json_bytes()])
     try:
-        async with consumer(
-            infra, db, topic, f"infra-{uuid.uuid4().hex[:6]}", handle, sample_events.registry
-        ) as sub:
+        async with consuming(infra, db, topic, handle, **FAST) as sub:
             assert await eventually(lambda: _done(sub, 1, 0), timeout=60)
     finally:
         await down.close()

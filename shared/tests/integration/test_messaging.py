@@ -5,12 +5,11 @@ import signal
 import sys
 import textwrap
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import pytest
-from faststream.kafka import KafkaBroker
 
 from orga_shared.events import DomainEvent, Envelope
 from orga_shared.eventstore import EventStore
@@ -20,6 +19,7 @@ from orga_shared.messaging.producer import make_producer
 from orga_shared.messaging.topics import dlq
 from orga_shared.testing.fixtures import eventually, read_topic
 from orga_shared.testing.sample_events import AlwaysFails, CounterIncremented, registry
+from orga_shared.testing.subscriptions import consuming
 
 pytestmark = pytest.mark.integration
 
@@ -44,33 +44,6 @@ class Counters:
 
     async def get(self, counter: str) -> dict:
         return await self.coll.find_one({"_id": counter}) or {"total": 0, "applied": 0}
-
-
-@asynccontextmanager
-async def consuming(
-    infra, db, topic: str, handler: Callable[[Envelope, DomainEvent], Awaitable[None]]
-) -> AsyncIterator[EventSubscription]:
-    producer = make_producer(infra.kafka_bootstrap, "test-dlq")
-    await producer.start()
-    broker = KafkaBroker(infra.kafka_bootstrap, graceful_timeout=10)
-    sub = EventSubscription(
-        name="counters",
-        topics=[topic],
-        group_id=f"test-{uuid.uuid4().hex[:8]}",
-        handler=handler,
-        registry=registry,
-        processed=db["processed_events"],
-        dlq_producer=producer,
-        max_attempts=3,
-        backoff_seconds=0.01,
-    )
-    sub.attach(broker)
-    await broker.start()
-    try:
-        yield sub
-    finally:
-        await broker.stop()
-        await producer.stop()
 
 
 @asynccontextmanager
