@@ -21,7 +21,7 @@ from orga_shared.messaging.producer import make_producer
 from orga_shared.messaging.topics import dlq
 from orga_shared.testing import sample_events
 from orga_shared.testing.fixtures import eventually, read_topic
-from orga_shared.testing.sample_events import CounterIncremented
+from orga_shared.testing.sample_events import counter_envelope
 from orga_shared.testing.subscriptions import consuming
 
 pytestmark = pytest.mark.integration
@@ -80,15 +80,7 @@ def envelope(stream: str, by: int, reason: str, version: int = 2) -> Envelope:
     payload: dict[str, Any] = {"counter_id": stream, "by": by, "reason": reason}
     if version == 3:
         payload["source"] = "nouveau producteur"
-    return Envelope(
-        event_type=CounterIncremented.event_type,
-        schema_version=version,
-        stream_id=stream,
-        stream_version=1,
-        producer="test",
-        correlation_id="c",
-        payload=payload,
-    )
+    return counter_envelope(stream, payload, schema_version=version)
 
 
 async def produce(bootstrap: str, topic: str, messages: list[bytes]) -> None:

@@ -18,7 +18,12 @@ from orga_shared.messaging.outbox import OutboxPublisher, OutboxRelay
 from orga_shared.messaging.producer import make_producer
 from orga_shared.messaging.topics import dlq
 from orga_shared.testing.fixtures import eventually, read_topic
-from orga_shared.testing.sample_events import AlwaysFails, CounterIncremented, registry
+from orga_shared.testing.sample_events import (
+    AlwaysFails,
+    CounterIncremented,
+    counter_envelope,
+    registry,
+)
 from orga_shared.testing.subscriptions import consuming
 
 pytestmark = pytest.mark.integration
@@ -57,18 +62,6 @@ async def store_on(infra, db, topic: str) -> AsyncIterator[EventStore]:
         yield store
     finally:
         await producer.stop()
-
-
-def counter_envelope(stream: str, payload: dict, schema_version: int = 2) -> Envelope:
-    return Envelope(
-        event_type=CounterIncremented.event_type,
-        schema_version=schema_version,
-        stream_id=stream,
-        stream_version=1,
-        producer="test",
-        correlation_id="c",
-        payload=payload,
-    )
 
 
 CRASHING_WRITER = textwrap.dedent(
