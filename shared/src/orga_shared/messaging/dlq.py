@@ -152,17 +152,17 @@ class DeadLetterTopic:
         self.bootstrap = bootstrap
         self.topic = topic
         self.group = group
-        self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap,
-            group_id=group,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            isolation_level="read_committed",
-        )
         self.states: dict[TopicPartition, ReplayState] = {}
 
     async def __aenter__(self) -> DeadLetterTopic:
         await self._load_states()
+        self.consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            group_id=self.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+        )
         await self.consumer.start()
         try:
             self.consumer.assign(self.parts)
@@ -305,6 +305,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.topic.endswith(".dlq"):
         parser.error(f"{args.topic} n'est pas un sujet de lettres mortes (<topic>.dlq)")
     bootstrap = args.bootstrap or ServiceSettings().kafka_bootstrap
+    try:
+        return _run(args, bootstrap)
+    except LookupError as exc:
+        print(f"erreur : {exc.args[0]}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, bootstrap: str) -> int:
     if args.command == "list":
         letters = asyncio.run(list_dead_letters(bootstrap, args.topic))
         for d in letters:
