@@ -89,5 +89,8 @@ test: lint schemas-check content-lint browser infra-up ## lint, then every test 
 bench: infra-up ## benchmarks (make bench NAME=G3); figures in bench/results/
 	$(UV) run --frozen python -m bench.run $(NAME)
 
+dlq: infra-up ## list or replay a dead-letter topic (make dlq ARGS="list assessment.events.dlq"; ARGS="replay T.dlq --event-id ID")
+	$(UV) run --frozen python -m orga_shared.messaging.dlq $(ARGS)
+
 replay: infra-up ## rebuild analytics' projections, then switch (make replay UNTIL=2026-10-01T00:00Z: as of)
 	$(UV) run --frozen orga-analytics replay $(if $(UNTIL),--until $(UNTIL))

@@ -2,8 +2,13 @@
 
 - ack policy set explicitly: the offset is committed only after the message was handled,
   dead-lettered or recognised as a duplicate; an infrastructure failure nacks (seek back);
-- bounded retries with exponential backoff, then `<topic>.dlq` carrying the error, and go on;
-- idempotency by event id in a `processed_events` collection (handlers are idempotent too);
+- a failure is classified (docs/adr/0020-dead-letters-and-replay.md): an error the same bytes
+  would raise again (undecodable, unknown version, a handler bug) goes to `<topic>.dlq` at once,
+  carrying the error, and the consumer goes on; an infrastructure error (database, Kafka,
+  network, timeout) is retried with backoff, then nacked, and is never dead-lettered;
+- idempotency by event id in a `processed_events` collection (handlers are idempotent too); a
+  dead letter replayed by `python -m orga_shared.messaging.dlq replay` is applied by the groups
+  that dead-lettered it and stays a duplicate for the groups that applied it;
 - the log context carries correlation id, event id and type;
 - progress is recorded for the liveness probe (a consumer stuck in a handler is not alive).
 """
@@ -18,12 +23,20 @@ from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import (
+    ConnectionFailure,
+    DuplicateKeyError,
+    ExecutionTimeout,
+    OperationFailure,
+    PyMongoError,
+    WriteConcernError,
+)
 
 from orga_shared.clock import utcnow
 from orga_shared.events.envelope import DomainEvent, Envelope
@@ -33,6 +46,31 @@ from orga_shared.observability import get_logger
 
 log = get_logger(__name__)
 Handler = Callable[[Envelope, DomainEvent], Awaitable[None]]
+
+DLQ_HEADER_PREFIX = "dlq."
+REPLAYED_FROM = "dlq.replayed-from"
+"""Header a replayed dead letter carries: `<dlq topic>:<partition>:<offset>` it came from."""
+
+# Server error codes of a primary stepping down, a shutdown or a network hiccup: the same
+# write succeeds later (MongoDB's `RetryableWriteError` codes, plus lock and timeout ones).
+TRANSIENT_CODES = frozenset(
+    {6, 7, 24, 46, 50, 89, 91, 112, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436}
+)
+
+
+def is_infrastructure_error(exc: BaseException) -> bool:
+    """True when retrying the same message later can succeed: the database, the broker or the
+    network failed, not the message (docs/adr/0020-dead-letters-and-replay.md)."""
+    if isinstance(exc, ConnectionFailure | ExecutionTimeout | WriteConcernError):
+        return True  # AutoReconnect, NetworkTimeout, ServerSelectionTimeoutError, pool waits
+    if isinstance(exc, PyMongoError):
+        labelled = exc.has_error_label("RetryableWriteError") or exc.has_error_label(
+            "TransientTransactionError"
+        )
+        return labelled or (isinstance(exc, OperationFailure) and exc.code in TRANSIENT_CODES)
+    if isinstance(exc, KafkaError):
+        return True
+    return isinstance(exc, OSError | TimeoutError)
 
 
 @dataclass
@@ -44,6 +82,8 @@ class ConsumerProgress:
     duplicates: int = 0
     dead_lettered: int = 0
     retries: int = 0
+    infrastructure_errors: int = 0
+    replayed: int = 0
     last_progress: float = field(default_factory=time.monotonic)
     in_flight_since: float | None = None
 
@@ -62,6 +102,13 @@ class Delivery:
     offset: int
     key: bytes | None
     headers: tuple[tuple[str, bytes], ...] = ()
+
+    @property
+    def replayed_from(self) -> str | None:
+        for name, value in self.headers:
+            if name == REPLAYED_FROM:
+                return value.decode(errors="replace")
+        return None
 
 
 class EventSubscription:
@@ -150,7 +197,9 @@ class EventSubscription:
         if self.event_types is not None and envelope.event_type not in self.event_types:
             return "ignored"
         key = f"{self.group_id}|{envelope.event_id}"
-        if await self.processed.find_one({"_id": key}, projection={"_id": 1}) is not None:
+        replayed = delivery.replayed_from is not None
+        seen = await self.processed.find_one({"_id": key}, projection={"outcome": 1})
+        if seen is not None and not (replayed and seen.get("outcome") == "dead_lettered"):
             self.progress.duplicates += 1
             return "duplicate"
         with structlog.contextvars.bound_contextvars(
@@ -170,15 +219,25 @@ class EventSubscription:
                     await self.handler(envelope, event)
                     break
                 except Exception as exc:
-                    if attempt == self.max_attempts:
+                    if not is_infrastructure_error(exc):
+                        # The same bytes fail the same way: retrying only blocks the partition.
                         log.error("handler_failed", attempts=attempt, error=repr(exc))
                         await self._dead_letter(delivery, exc, attempt, envelope.event_id)
                         return "dead_lettered"
+                    self.progress.infrastructure_errors += 1
+                    if attempt == self.max_attempts:
+                        raise  # nacked by `attach`: re-read after a pause, never dead-lettered
                     self.progress.retries += 1
                     delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
                     log.warning("handler_retry", attempt=attempt, delay=delay, error=repr(exc))
                     await asyncio.sleep(delay)
-            await self._mark(key, "applied")
+            if seen is not None:  # a replayed dead letter, applied at last
+                await self.processed.update_one(
+                    {"_id": key}, {"$set": {"outcome": "applied", "at": utcnow()}}
+                )
+                self.progress.replayed += 1
+            else:
+                await self._mark(key, "applied")
             self.progress.processed += 1
             return "applied"
 
@@ -192,13 +251,15 @@ class EventSubscription:
         self, delivery: Delivery, exc: BaseException, attempts: int, event_id: str | None
     ) -> None:
         headers = [
-            *delivery.headers,
+            *((k, v) for k, v in delivery.headers if not k.startswith(DLQ_HEADER_PREFIX)),
             ("dlq.error", repr(exc)[:2000].encode()),
             ("dlq.error_type", type(exc).__name__.encode()),
             ("dlq.consumer_group", self.group_id.encode()),
             ("dlq.attempts", str(attempts).encode()),
             ("dlq.source", f"{delivery.topic}:{delivery.partition}:{delivery.offset}".encode()),
         ]
+        if delivery.replayed_from is not None:
+            headers.append((REPLAYED_FROM, delivery.replayed_from.encode()))
         if self.dlq_producer is None:
             raise RuntimeError("subscription has no producer for its dead-letter topic")
         await self.dlq_producer.send_and_wait(

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from orga_shared.events import DomainEvent, EventRegistry
+from orga_shared.events import DomainEvent, Envelope, EventRegistry
 
 registry = EventRegistry()
 
@@ -42,3 +42,16 @@ class AlwaysFails(DomainEvent):
 
 def evolve(total: int, event: DomainEvent) -> int:
     return total + event.by if isinstance(event, CounterIncremented) else total
+
+
+def counter_envelope(stream: str, payload: dict[str, Any], schema_version: int = 2) -> Envelope:
+    """A `test.CounterIncremented` envelope as a producer would write it."""
+    return Envelope(
+        event_type=CounterIncremented.event_type,
+        schema_version=schema_version,
+        stream_id=stream,
+        stream_version=1,
+        producer="test",
+        correlation_id="c",
+        payload=payload,
+    )
