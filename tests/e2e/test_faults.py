@@ -33,9 +33,9 @@ from typing import Any
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from assessment.domain.answers import expected_answers
-from bench.kafkatools import reader
 from orga_shared.content.loader import load_release
 from orga_shared.events.envelope import Envelope
 from orga_shared.testing.ferretdb import PrivateFerretDb
@@ -191,6 +191,12 @@ class WebPupil:
         self.code = code
         self.client = httpx.AsyncClient(base_url=web, timeout=30)
         self.pages_503: list[tuple[str, float]] = []
+        """(alert, seconds) of every question page given back with « réessayez »."""
+        self.error_pages = 0
+        """Pages asked for while the database was away (the French error page)."""
+        self.hold: tuple[int, asyncio.Event] | None = None
+        """(answers, event): with that many answers, keep the question until the event is set
+        (so that the pupil presses « Je passe » while the database is away)."""
 
     async def log_in(self) -> None:
         page = await self.client.get("/connexion")
@@ -219,6 +225,7 @@ class WebPupil:
             r = await self.client.get(path)
             if r.status_code == 503:  # a French error page while the database is away
                 assert "réessayez" in r.text, r.text
+                self.error_pages += 1
                 await asyncio.sleep(1)
                 continue
             if r.status_code == 200:
@@ -241,6 +248,8 @@ class WebPupil:
         while page is not None and len(self.pupil.acked) < limit:
             form = dict(HIDDEN.findall(page.text))
             sent = {**form, "action": "passer"}
+            if self.hold is not None and self.hold[0] == len(self.pupil.acked):
+                await self.hold[1].wait()
             while True:
                 began = time.monotonic()
                 r = await self.client.post(f"/campagnes/{self.code}/evaluation", data=sent)
@@ -270,11 +279,17 @@ def _csrf(html: str) -> str:
 
 
 async def answered_events(bootstrap: str, cid: str, since_ms: int) -> dict[str, list[int]]:
-    """user id → event ids of the `AnswerRecorded` events of campaign `cid`, with each answer
-    number, read on `assessment.events` from `since_ms` to the end."""
+    """user id → the answer numbers of campaign `cid`'s `AnswerRecorded` events on
+    `assessment.events` from `since_ms` to the end, one per event id (a republished message is
+    the same event; a second event for an answer would be a second number)."""
     found: dict[str, dict[str, int]] = {}
-    async with reader(bootstrap, "assessment.events") as consumer:
-        parts = list(consumer.assignment())
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        topic = "assessment.events"
+        await consumer.topics()  # the cluster's metadata, partitions included
+        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(parts)
         ends = await consumer.end_offsets(parts)
         starts = await consumer.offsets_for_times(dict.fromkeys(parts, since_ms))
         for tp in parts:
@@ -296,6 +311,8 @@ async def answered_events(bootstrap: str, cid: str, since_ms: int) -> dict[str, 
                 if await consumer.position(tp) >= ends[tp]:
                     remaining.discard(tp)
         assert not remaining, "assessment.events not read to its end"
+    finally:
+        await consumer.stop()
     return {user: sorted(ids.values()) for user, ids in found.items()}
 
 
@@ -318,6 +335,8 @@ async def the_outage(
         *(api_pupil(client, urls, p, cid, ANSWERS) for p in api),
         web.answer(ANSWERS),
     ]
+    down = asyncio.Event()
+    web.hold = (KILL_AFTER, down)
     tasks = [asyncio.create_task(p) for p in pupils]
     everyone = [*api, web.pupil]
     while min(len(p.acked) for p in everyone) < KILL_AFTER:
@@ -325,6 +344,7 @@ async def the_outage(
         await asyncio.sleep(0.1)
     await asyncio.to_thread(faulty.database.kill)
     killed = time.monotonic()
+    down.set()
     await asyncio.sleep(OUTAGE_SECONDS)
     await asyncio.to_thread(faulty.database.start)
     back = time.monotonic()
@@ -430,8 +450,9 @@ def test_the_database_stopped_20_s_while_a_class_answers(faulty: Faulty) -> None
     print(
         f"\noutage {back - killed:.1f} s; answers acknowledged "
         f"{[len(p.acked) for p in everyone]}; API refusals "
-        f"{sum(len(p.refusals) for p in api)} (slowest {slowest:.1f} s), web pages "
-        f"« réessayez » {len(web.pages_503)} (slowest {slowest_page:.1f} s); "
+        f"{sum(len(p.refusals) for p in api)} (slowest {slowest:.1f} s), web question pages "
+        f"« réessayez » {len(web.pages_503)} (slowest {slowest_page:.1f} s) and error pages "
+        f"{web.error_pages}; "
         f"answers found again on a resend after a 503: {sum(p.replayed for p in api)}"
     )
 
