@@ -308,8 +308,10 @@ async def answered_events(bootstrap: str, cid: str, since_ms: int) -> dict[str, 
     await consumer.start()
     try:
         topic = "assessment.events"
-        await consumer.topics()  # the cluster's metadata, partitions included
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        # the cluster's metadata (an unsubscribed consumer's own cache stays empty)
+        metadata = await consumer._client.fetch_all_metadata()
+        parts = [TopicPartition(topic, p) for p in sorted(metadata.partitions_for_topic(topic))]
+        assert parts, f"{topic}: no partitions"
         consumer.assign(parts)
         ends = await consumer.end_offsets(parts)
         starts = await consumer.offsets_for_times(dict.fromkeys(parts, since_ms))
