@@ -62,6 +62,14 @@ class ServiceSettings(BaseSettings):
     outbox_relay_grace_seconds: float = Field(
         5.0, ge=0, validation_alias=_shared("OUTBOX_RELAY_GRACE_SECONDS")
     )
+    database_timeout_ms: int = Field(10000, gt=0, validation_alias=_shared("DATABASE_TIMEOUT_MS"))
+    """How long the database client waits for a reachable server (consumers, relays)."""
+    request_database_timeout_seconds: float = Field(
+        5.0, gt=0, validation_alias=_shared("REQUEST_DATABASE_TIMEOUT_SECONDS")
+    )
+    """The database's share of one HTTP request: past it the request answers 503
+    `DATABASE_UNAVAILABLE` (« réessayez »), well before a caller's own timeout (the web's is
+    10 s); consumers keep the longer wait above (docs/adr/0024-http-under-faults.md)."""
     liveness_stall_seconds: float = Field(
         120.0, gt=0, validation_alias=_shared("LIVENESS_STALL_SECONDS")
     )

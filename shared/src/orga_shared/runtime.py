@@ -44,7 +44,7 @@ class ServiceRuntime:
         """Event types written on `topic`, for the AsyncAPI document; by default those of
         `orga_shared.contracts.<service>` (`orga_shared.messaging.asyncapi.produced`)."""
         self.client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-            settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=10000
+            settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=settings.database_timeout_ms
         )
         self.db: AsyncDatabase[dict[str, Any]] = self.client[settings.database]
         self.publisher = OutboxPublisher(self.db["commits"])

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from orga_shared.config import ServiceSettings
 from orga_shared.http.auth import JwksVerifier
 from orga_shared.http.correlation import CorrelationMiddleware
+from orga_shared.http.deadline import DatabaseDeadline
 from orga_shared.http.errors import ErrorBody, install_error_handlers
 from orga_shared.messaging.asyncapi import asyncapi_document
 from orga_shared.observability import configure_logging
@@ -52,6 +53,7 @@ def create_app(
     app.state.verifier = JwksVerifier(
         settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
+    app.add_middleware(DatabaseDeadline, seconds=settings.request_database_timeout_seconds)
     app.add_middleware(CorrelationMiddleware)
     install_error_handlers(app)
 

@@ -5,6 +5,9 @@
   reaches a user, and no message repeats more than `ECHO_LIMIT` characters of what was sent;
 - `field` names the offending field (`email`, `size`, `learners.3.birthdate`) whenever there is one.
 A body that is not JSON is `INVALID_JSON`; a body of the wrong content type is 415.
+The database out of reach (stopped, restarting, too slow for the request's deadline,
+`orga_shared.http.deadline`) is 503 `DATABASE_UNAVAILABLE` with `Retry-After`: the caller may
+send the same request again (docs/adr/0024-http-under-faults.md).
 """
 
 from __future__ import annotations
@@ -16,10 +19,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from pymongo.errors import ConnectionFailure, PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from orga_shared.eventstore.store import ConcurrencyError
+from orga_shared.observability import get_logger
+
+log = get_logger(__name__)
 
 ECHO_LIMIT = 80
 
@@ -71,6 +78,32 @@ STATUS_ERRORS: dict[int, tuple[str, str]] = {
     429: ("TOO_MANY_REQUESTS", "Trop de tentatives ; réessayez plus tard."),
     503: ("UNAVAILABLE", "Service momentanément indisponible ; réessayez."),
 }
+
+DATABASE_UNAVAILABLE = (
+    "DATABASE_UNAVAILABLE",
+    "Le service est momentanément indisponible : réessayez dans quelques instants.",
+)
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """PyMongo saying "no answer from the database", not "a wrong request": a connection
+    error (AutoReconnect, NetworkTimeout, ServerSelectionTimeoutError, WaitQueueTimeoutError)
+    or a timeout (ExecutionTimeout, WTimeoutError, a MaxTimeMSExpired failure: PyMongo marks
+    each with `timeout`)."""
+    return isinstance(exc, ConnectionFailure) or (
+        isinstance(exc, PyMongoError) and bool(exc.timeout)
+    )
+
+
+def database_unavailable_response(exc: BaseException) -> JSONResponse:
+    log.warning("database_unavailable", error_type=type(exc).__name__, error=str(exc)[:300])
+    code, message = DATABASE_UNAVAILABLE
+    return JSONResponse(
+        error_body(code, message),
+        status_code=503,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
 
 
 def _french(error: dict[str, Any]) -> str:
@@ -194,6 +227,12 @@ def install_error_handlers(app: FastAPI) -> None:
             headers["Allow"] = ", ".join(allowed_methods(request))
         code, message = STATUS_ERRORS.get(exc.status_code, ("ERROR", "Erreur."))
         return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(PyMongoError)
+    async def _database(_: Request, exc: PyMongoError) -> JSONResponse:
+        if not is_database_outage(exc):
+            raise exc  # a bug, not an outage: the server error (500) and its traceback
+        return database_unavailable_response(exc)
 
     @app.exception_handler(ConcurrencyError)
     async def _conflict(_: Request, exc: ConcurrencyError) -> JSONResponse:

@@ -16,10 +16,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from web.adapters.api import ApiRefusal
 from web.application.answers import FIELD_PREFIX, build_value, screen
 from web.application.session import User
+from web.application.shown import ShownQuestions
 from web.entrypoints.rendering import redirect, render
 from web.entrypoints.routes.deps import Csrf, SignedIn
 
@@ -31,6 +33,11 @@ TIMER_GRACE_SECONDS = 2
 EXTERNAL = "external_ids"  # session: code → participantExternalId from the direct link
 RECONCILE_WAIT_SECONDS = 10.0
 EXTERNAL_ID_FIELDS = ("MISSING_EXTERNAL_ID", "EXTERNAL_ID_TOO_LONG", "INVALID_EMAIL")
+SHOWN = ShownQuestions()
+NOT_SENT = (
+    "Votre réponse n'a pas pu être enregistrée : le service est momentanément indisponible. "
+    "Vérifiez-la et réessayez dans quelques instants."
+)
 
 
 def _code(code: str) -> str:
@@ -300,6 +307,7 @@ async def question(
         and _seen(request).get(campaign["campaign_id"]) != mine["answer_count"]
     ):
         return redirect(f"{_base(code)}/checkpoint")
+    SHOWN.keep(user.user_id, _code(code), campaign, mine)
     return _question_page(request, campaign, mine, start_timer=chrono == "demarrer")
 
 
@@ -312,6 +320,8 @@ def _question_page(
     error: str | None = None,
     kept: dict[str, Any] | None = None,
     status: int = 200,
+    alert: str | None = None,
+    idempotency_key: str | None = None,
 ) -> Response:
     challenge = mine["challenge"]
     timer = request.session.get(TIMER) or {}
@@ -329,8 +339,9 @@ def _question_page(
         "screen": screen(challenge),
         "timed_notice": bool(challenge.get("timer")) and started_at is None,
         "seconds_left": left,
-        "idempotency_key": uuid.uuid4().hex,
+        "idempotency_key": idempotency_key or uuid.uuid4().hex,
         "error": error,
+        "alert": alert,
         "kept": kept or {},
         "field_prefix": FIELD_PREFIX,
     }
@@ -339,8 +350,33 @@ def _question_page(
 
 @router.post("/campagnes/{code}/evaluation", dependencies=[Csrf])
 async def answer(request: Request, user: SignedIn, code: str) -> Response:
-    campaign = await _campaign(user, code)
     form = await request.form()
+    try:
+        return await _answer(request, user, code, form)
+    except ApiRefusal as exc:
+        # a service or its database out of reach: the same question again, with what was
+        # chosen and the same key (if the answer was recorded after all, resending it finds it)
+        sent_id = str(form.get("challenge_id") or "")
+        shown = SHOWN.get(user.user_id, _code(code), sent_id) if exc.status == 503 else None
+        if shown is None:
+            raise
+        campaign, mine = shown
+        return _question_page(
+            request,
+            campaign,
+            mine,
+            kept={
+                "chosen": [str(v) for v in form.getlist("reponse")],
+                **build_value(mine["challenge"], form).kept,
+            },
+            status=503,
+            alert=NOT_SENT,
+            idempotency_key=str(form.get("idempotency_key") or "") or None,
+        )
+
+
+async def _answer(request: Request, user: User, code: str, form: FormData) -> Response:
+    campaign = await _campaign(user, code)
     mine = await _participation(user, campaign["campaign_id"])
     if mine is None:
         return redirect(_base(code))
