@@ -20,7 +20,9 @@ The seven roles (the scenario of the test):
             (orga_shared.membership.MembershipDirectory.check), as support does in Pix Admin
 
 A route's `allowed` roles must succeed (2xx, or one of `reached`: a domain answer past the
-access checks, e.g. 409 "already finished"); every other role must not get a 2xx.
+access checks, e.g. 409 "already finished", named by status or by error code); every other role
+must not get a 2xx. The test adds an eighth caller on the routes naming an organisation and
+another id: B's admin with B in the path and A's ids, who must get nothing of A's.
 `last` names the one allowed role that runs a destructive route, after every other check (the
 other roles are checked for refusals only, before); the test names these in its summary.
 """
@@ -44,7 +46,8 @@ NOBODY: frozenset[str] = frozenset()
 class Rule:
     allowed: frozenset[str]
     reason: str
-    reached: tuple[int, ...] = ()
+    reached: tuple[int | str, ...] = ()
+    """Answers past the access checks: a status, or an error `code` of the body."""
     last: str | None = None
 
 
@@ -153,7 +156,9 @@ POLICY: dict[tuple[str, str], Rule] = {
         SIGNED_IN, "the e-mailed code is the proof; joins the caller", last="student"
     ),
     ("organisation", "POST /organisations/{organisation_id}/learners/import-siecle"): _rule(
-        ADMIN_A, "importing pupils: the school's admins"
+        ADMIN_A,
+        "importing pupils: the school's admins (two at once: one is told to wait)",
+        reached=("IMPORT_IN_PROGRESS",),
     ),
     ("organisation", "POST /organisations/{organisation_id}/learners/import-csv"): _rule(
         ADMIN_A,
@@ -172,7 +177,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("organisation", "POST /organisations/{organisation_id}/learners/reconcile-auto"): _rule(
         SIGNED_IN,
         "linking one's own account by INE (none known here: a domain 4xx)",
-        reached=(404, 409),
+        reached=("LEARNER_NOT_FOUND",),
     ),
     ("organisation", "GET /organisations/{organisation_id}/learners/me"): _rule(
         OWNER, "the pupil linked to the caller's account (only the owner has one in A)"
@@ -253,8 +258,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("assessment", "POST /campaigns/{campaign_id}/participation/improve"): _rule(
         OWNER,
-        "retrying one's own test (not sent yet, single sending: a domain 4xx)",
-        reached=(409, 422),
+        "retrying one's own test (nothing to retry yet: a domain refusal)",
+        reached=("NOTHING_TO_IMPROVE",),
     ),
     ("assessment", "GET /me/participations"): _rule(SIGNED_IN, "one's own participations"),
     ("assessment", "GET /me/profile"): _rule(SIGNED_IN, "one's own profile"),
@@ -262,7 +267,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("assessment", "POST /me/competences/{competence}/reset"): _rule(
         SIGNED_IN,
         "resetting one's own competence (too early or nothing to reset: 4xx)",
-        reached=(409, 422),
+        reached=("NOTHING_TO_RESET", "RESET_TOO_EARLY"),
     ),
     (
         "assessment",
@@ -310,9 +315,13 @@ ORGA_PAGES = frozenset({"admin", "member"})
 ADMIN_PAGES = frozenset({"admin"})
 
 _PAGE = "a page of the organisation: its members"
-_ADMIN_PAGE = "an admin's page of the organisation: its admins"
+_ADMIN_PAGE = "an admin's action in the organisation: its admins"
+_FORM = "an admin's form: shown to members, nothing new in it; its POST is the admins'"
 WEB_POLICY: dict[str, Rule] = {
-    "GET /orga": _rule(SIGNED_IN, "the signed-in user's own entry page (their organisations)"),
+    "GET /orga": _rule(
+        frozenset({"admin", "member", "other"}),
+        "Pix Orga's entry page: members of an organisation (anyone else: 403)",
+    ),
     "GET /orga/cgu": _rule(SIGNED_IN, "the terms of use, for oneself"),
     "POST /orga/cgu": _rule(SIGNED_IN, "accepting the terms, for oneself"),
     "GET /orga/changer": _rule(SIGNED_IN, "switching between one's own organisations"),
@@ -321,7 +330,6 @@ WEB_POLICY: dict[str, Rule] = {
         for p in (
             "/campagnes",
             "/campagnes/nouvelle",
-            "/campagnes/{campaign_id}",
             "/campagnes/{campaign_id}/parametres",
             "/campagnes/{campaign_id}/activite",
             "/campagnes/{campaign_id}/resultats",
@@ -337,15 +345,25 @@ WEB_POLICY: dict[str, Rule] = {
             "/places",
         )
     },
+    "GET /orga/{organisation_id}/campagnes/{campaign_id}": _rule(
+        ORGA_PAGES,
+        "redirects a member to the activity tab (checked as its own page)",
+        reached=(303,),
+    ),
+    "GET /orga/{organisation_id}/participants/modele-import.csv": _rule(
+        ORGA_PAGES, "the import template, as the API gives it to members"
+    ),
+    # forms whose action is an admin's: the page shows a member nothing they cannot read
+    # already (the campaign, the team); the action is refused by the API route (checked above)
+    # and by the page's POST (below)
     **{
-        f"GET /orga/{{organisation_id}}{p}": _rule(ADMIN_PAGES, _ADMIN_PAGE)
+        f"GET /orga/{{organisation_id}}{p}": _rule(ORGA_PAGES, _FORM)
         for p in (
             "/campagnes/{campaign_id}/supprimer",
             "/campagnes/{campaign_id}/modifier",
             "/equipe/membres/{membership_id}/retirer",
             "/equipe/inviter",
             "/participants/import",
-            "/participants/modele-import.csv",
         )
     },
     **{

@@ -101,6 +101,18 @@ def crossing(key: str) -> bool:
     return "{organisation_id}" in key and key.count("{") > 1
 
 
+SHOWN_ONCE_SENT = (
+    "/results",
+    "/results/participants",
+    "/participations/{participation_id}",
+    "/analysis",
+    "/export.csv",
+    "/learners/{learner_id}/participations",
+    "assessment participations",
+)
+"""The org-facing pages that show a sent result (the live view and the lists never do)."""
+
+
 @dataclass
 class Scenario:
     system: System
@@ -368,7 +380,11 @@ def seed(system: System) -> Scenario:
     )
     assert r.status_code == 202, r.text
     reset = system.mails.wait_for(emails["recruit"])
-    ids["reset_token"] = next(link.rstrip("/").split("/")[-1].split("?")[0] for link in reset.links)
+    ids["reset_token"] = next(
+        link.split("/mot-de-passe-oublie/")[1].split("?")[0]
+        for link in reset.links
+        if "/mot-de-passe-oublie/" in link
+    )
 
     # analytics has the two participants, with names, before the matrix reads them
     dash = f"{urls['analytics']}/organisations/{ids['org_a']}/campaigns/{ids['campaign']}"
@@ -485,7 +501,12 @@ def request_for(s: Scenario, service: str, key: str, role: str) -> dict[str, Any
         case ("organisation", k) if k.endswith("/learners/reconcile"):
             json_body = json.loads(s.ids["student_pupil"])
         case ("campaign", "POST /organisations/{organisation_id}/campaigns"):
-            json_body = {"name": "Nouvelle", "type": "ASSESSMENT", "target_profile_id": PROFILE}
+            json_body = {
+                "name": "Nouvelle",
+                "type": "ASSESSMENT",
+                "target_profile_id": PROFILE,
+                "owner_id": s.ids["admin_user"],  # a platform admin is no member to own it
+            }
         case ("campaign", "DELETE /organisations/{organisation_id}/campaigns"):
             json_body = {"campaign_ids": [s.ids["campaign_delete"]]}
         case ("campaign", "PATCH /campaigns/{campaign_id}"):
@@ -516,10 +537,17 @@ class Outcome:
     role: str
     status: int
     text: str
+    mentions_a: bool = False
+    """The whole body names one of A's ids (campaign, participation, learner, the owner)."""
 
     @property
     def success(self) -> bool:
         return 200 <= self.status < 300
+
+
+def mentions_a(s: Scenario, text: str) -> bool:
+    markers = ("campaign", "participation", "owner_learner", "owner_user", "quitter_participation")
+    return any(s.ids[m] in text for m in markers)
 
 
 def rule_of(o: Outcome) -> Rule:
@@ -528,9 +556,12 @@ def rule_of(o: Outcome) -> Rule:
 
 def judge(rule: Rule, o: Outcome) -> str | None:
     """What is wrong with this outcome, if anything."""
+    if o.role == CROSS:  # B's own data (an empty list) is fine; none of A's
+        return "UNAUTHORISED SUCCESS" if o.success and o.mentions_a else None
     if o.role not in rule.allowed:
         return "UNAUTHORISED SUCCESS" if o.success else None
-    if o.success or o.status in rule.reached:
+    codes = {f'"code":"{c}"' for c in rule.reached if isinstance(c, str)}
+    if o.success or o.status in rule.reached or any(c in o.text for c in codes):
         return None
     return "AUTHORISED BUT REFUSED"
 
@@ -553,7 +584,7 @@ async def send(
             content=req["content"],
             params=req["params"],
         )
-    return Outcome(service, key, role, r.status_code, r.text[:300])
+    return Outcome(service, key, role, r.status_code, r.text[:300], mentions_a(s, r.text))
 
 
 async def run_all(
@@ -647,10 +678,14 @@ async def web_send(gate: asyncio.Semaphore, s: Scenario, key: str, role: str) ->
             if "event-stream" in r.headers.get("content-type", ""):
                 text = "(event stream)"
             else:
-                text = (await r.aread()).decode(errors="replace")[:300]
+                text = (await r.aread()).decode(errors="replace")
             status, location = r.status_code, r.headers.get("location", "")
-    # the web's "success" (a page, a done form) counts as a 2xx in the summary
-    return Outcome("web", key, role, 200 if web_success(status, location) else status, text)
+    # a GET succeeds with its page; a POST with its page or a redirect elsewhere than the login
+    # or the terms (a done form): that counts as a 2xx in the summary
+    if method == "POST" and web_success(status, location):
+        status = 200
+    seen = f"{location} {text}"
+    return Outcome("web", key, role, status, text[:300], mentions_a(s, seen))
 
 
 async def run_web(s: Scenario, calls: list[tuple[str, str]]) -> list[Outcome]:
@@ -667,6 +702,11 @@ def result_values(value: Any, where: str = "") -> list[str]:
     if isinstance(value, dict):
         for k, v in value.items():
             here = f"{where}.{k}"
+            if k == "stages" and isinstance(v, list) and all(isinstance(x, dict) for x in v):
+                counted = sum(int(x.get("count") or 0) for x in v)  # how many reached each
+                if counted:
+                    found.append(f"{here}: {counted} reached")
+                continue
             if k in RESULT_FIELDS and v not in (None, [], {}, "", 0):
                 found.append(f"{here}={json.dumps(v)[:80]}")
             found += result_values(v, here)
@@ -676,7 +716,7 @@ def result_values(value: Any, where: str = "") -> list[str]:
     return found
 
 
-RESULT_COLUMNS = ("% de maîtrise", "Palier", "Acquis", "Compétence", "Score", "Pix", "Badge")
+RESULT_COLUMNS = ("maîtrise", "maitrise", "Palier", "Acquis", "Compétence", "Score", "Pix", "Badge")
 
 
 def csv_results(text: str, last_name: str) -> list[str]:
@@ -687,7 +727,7 @@ def csv_results(text: str, last_name: str) -> list[str]:
         if last_name not in row:
             continue
         for name, cell in zip(header, row, strict=False):
-            if cell and any(c.lower() in name.lower() for c in RESULT_COLUMNS):
+            if cell not in ("", "NA") and any(c.lower() in name.lower() for c in RESULT_COLUMNS):
                 found.append(f"{name}={cell}")
     return found
 
@@ -856,3 +896,9 @@ def test_every_route_times_every_role(system: System) -> None:
     )
     assert not leaks_before, f"an unsent result is visible: {leaks_before}"
     assert shown_to == {"admin", "member", "platform"}, after
+    for name in SHOWN_ONCE_SENT:
+        for role in ("admin", "member"):
+            assert after[(name, role)], f"{name}: the sent results are not shown to {role}"
+    page = after[("/participations/{participation_id}", "admin")]
+    mastery = next(float(v.split("=")[1]) for v in page if v.startswith(".mastery_rate="))
+    assert mastery == pytest.approx(s.owner_results["mastery_rate"], abs=0.005), page
