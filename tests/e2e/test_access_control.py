@@ -109,6 +109,9 @@ SHOWN_ONCE_SENT = (
     "/export.csv",
     "/learners/{learner_id}/participations",
     "assessment participations",
+    "web participant",
+    "web learner",
+    "web results",
 )
 """The org-facing pages that show a sent result (the live view and the lists never do)."""
 
@@ -756,6 +759,33 @@ def org_facing(s: Scenario) -> list[tuple[str, str]]:
     return pages
 
 
+_RESULT = re.compile(r'id="participant-result">([^<]*)<')
+
+
+def web_results(s: Scenario) -> dict[tuple[str, str], list[str]]:
+    """Web's pages of the campaign and of the owner: her mastery rate, as they print it."""
+    shown = f"{round(s.owner_results['mastery_rate'] * 100)} %"
+    base = f"/orga/{s.ids['org_a']}"
+    cid = s.ids["campaign"]
+    pages = {
+        "web participant": f"{base}/campagnes/{cid}/participants/{s.ids['participation']}",
+        "web learner": f"{base}/participants/{s.ids['owner_learner']}",
+        "web results": f"{base}/campagnes/{cid}/resultats",
+    }
+    seen: dict[tuple[str, str], list[str]] = {}
+    for role in ROLES:
+        if role == "owner":
+            continue
+        cookies, _ = s.web[role]
+        with httpx.Client(base_url=s.system.urls["web"], cookies=cookies, timeout=30) as client:
+            for name, url in pages.items():
+                r = client.get(url)
+                html = r.text if r.status_code == 200 else ""
+                found = [m.strip() for m in _RESULT.findall(html) if m.strip()]
+                seen[(name, role)] = found + ([shown] if shown in html else [])
+    return seen
+
+
 def visible_results(s: Scenario) -> dict[tuple[str, str], list[str]]:
     """For every org-facing page × role (except the owner): the result values it shows."""
     seen: dict[tuple[str, str], list[str]] = {}
@@ -771,12 +801,15 @@ def visible_results(s: Scenario) -> dict[tuple[str, str], list[str]]:
                 seen[(name, role)] = csv_results(r.content.decode("utf-8-sig"), "Martin")
             else:
                 seen[(name, role)] = result_values(r.json())
-    return seen
+    return {**seen, **web_results(s)}
 
 
 # ------------------------------------------------------------------ the test
 
 
+# the test itself takes about 2½ minutes on 2 shared cores (its summary prints it); the
+# services' start, on a machine shared with other runs, can take as long again
+@pytest.mark.timeout(600)
 def test_every_route_times_every_role(system: System) -> None:
     began = time.monotonic()
     s = seed(system)
