@@ -57,7 +57,11 @@ def _rule(allowed: frozenset[str], reason: str, **kw: object) -> Rule:
 
 OPS = {
     "GET /health": _rule(EVERYONE, "liveness probe, no data"),
-    "GET /ready": _rule(EVERYONE, "readiness probe, no data"),
+    "GET /ready": _rule(
+        EVERYONE,
+        "readiness probe, no data (503 when its database is slow: no refusal)",
+        reached=(503,),
+    ),
     "GET /asyncapi.json": _rule(EVERYONE, "the published event contract, no data"),
 }
 
@@ -320,11 +324,14 @@ _FORM = "an admin's form: shown to members, nothing new in it; its POST is the a
 WEB_POLICY: dict[str, Rule] = {
     "GET /orga": _rule(
         frozenset({"admin", "member", "other"}),
-        "Pix Orga's entry page: members of an organisation (anyone else: 403)",
+        "Pix Orga's entry page: redirects a member to their organisation (anyone else: 403)",
+        reached=(303,),
     ),
     "GET /orga/cgu": _rule(SIGNED_IN, "the terms of use, for oneself"),
     "POST /orga/cgu": _rule(SIGNED_IN, "accepting the terms, for oneself"),
-    "GET /orga/changer": _rule(SIGNED_IN, "switching between one's own organisations"),
+    "GET /orga/changer": _rule(
+        SIGNED_IN, "switching between one's own organisations (a redirect)", reached=(303,)
+    ),
     **{
         f"GET /orga/{{organisation_id}}{p}": _rule(ORGA_PAGES, _PAGE)
         for p in (
