@@ -25,6 +25,7 @@ import urllib.parse
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -762,8 +763,8 @@ def org_facing(s: Scenario) -> list[tuple[str, str]]:
 _RESULT = re.compile(r'id="participant-result">([^<]*)<')
 
 
-def web_results(s: Scenario) -> dict[tuple[str, str], list[str]]:
-    """Web's pages of the campaign and of the owner: her mastery rate, as they print it."""
+def web_results(s: Scenario) -> list[tuple[tuple[str, str], Any]]:
+    """Web's pages of the campaign and of the owner, per role: what shows her mastery rate."""
     shown = f"{round(s.owner_results['mastery_rate'] * 100)} %"
     base = f"/orga/{s.ids['org_a']}"
     cid = s.ids["campaign"]
@@ -772,36 +773,43 @@ def web_results(s: Scenario) -> dict[tuple[str, str], list[str]]:
         "web learner": f"{base}/participants/{s.ids['owner_learner']}",
         "web results": f"{base}/campagnes/{cid}/resultats",
     }
-    seen: dict[tuple[str, str], list[str]] = {}
-    for role in ROLES:
-        if role == "owner":
-            continue
+
+    def read(name: str, url: str, role: str) -> list[str]:
         cookies, _ = s.web[role]
-        with httpx.Client(base_url=s.system.urls["web"], cookies=cookies, timeout=30) as client:
-            for name, url in pages.items():
-                r = client.get(url)
-                html = r.text if r.status_code == 200 else ""
-                found = [m.strip() for m in _RESULT.findall(html) if m.strip()]
-                seen[(name, role)] = found + ([shown] if shown in html else [])
-    return seen
+        with httpx.Client(base_url=s.system.urls["web"], cookies=cookies, timeout=60) as client:
+            r = client.get(url)
+        html = r.text if r.status_code == 200 else ""
+        found = [m.strip() for m in _RESULT.findall(html) if m.strip()]
+        return found + ([shown] if shown in html else [])
+
+    return [
+        ((name, role), partial(read, name, url, role))
+        for name, url in pages.items()
+        for role in ROLES
+        if role != "owner"
+    ]
 
 
 def visible_results(s: Scenario) -> dict[tuple[str, str], list[str]]:
     """For every org-facing page × role (except the owner): the result values it shows."""
-    seen: dict[tuple[str, str], list[str]] = {}
-    for url, name in org_facing(s):
-        for role in ROLES:
-            if role == "owner":
-                continue
-            r = httpx.get(url, headers=s.headers[role], timeout=30)
-            if r.status_code != 200:
-                seen[(name, role)] = []
-                continue
-            if name == "/export.csv":
-                seen[(name, role)] = csv_results(r.content.decode("utf-8-sig"), "Martin")
-            else:
-                seen[(name, role)] = result_values(r.json())
-    return {**seen, **web_results(s)}
+
+    def read(url: str, name: str, role: str) -> list[str]:
+        r = httpx.get(url, headers=s.headers[role], timeout=60)
+        if r.status_code != 200:
+            return []
+        if name == "/export.csv":
+            return csv_results(r.content.decode("utf-8-sig"), "Martin")
+        return result_values(r.json())
+
+    reads = [
+        ((name, role), partial(read, url, name, role))
+        for url, name in org_facing(s)
+        for role in ROLES
+        if role != "owner"
+    ] + web_results(s)
+    with ThreadPoolExecutor(8) as pool:
+        futures = {key: pool.submit(call) for key, call in reads}
+        return {key: future.result() for key, future in futures.items()}
 
 
 # ------------------------------------------------------------------ the test
@@ -809,7 +817,7 @@ def visible_results(s: Scenario) -> dict[tuple[str, str], list[str]]:
 
 # the test itself takes about 2½ minutes on 2 shared cores (its summary prints it); the
 # services' start, on a machine shared with other runs, can take as long again
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(900)
 def test_every_route_times_every_role(system: System) -> None:
     began = time.monotonic()
     s = seed(system)
