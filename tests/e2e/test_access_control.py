@@ -815,8 +815,8 @@ def visible_results(s: Scenario) -> dict[tuple[str, str], list[str]]:
 # ------------------------------------------------------------------ the test
 
 
-# the test itself takes about 2½ minutes on 2 shared cores (its summary prints it); the
-# services' start, on a machine shared with other runs, can take as long again
+# the test takes 2½ minutes on 2 cores with light load, 7 under a load average of 30 (its
+# summary prints it); the services' start, on a shared machine, can add as much again
 @pytest.mark.timeout(900)
 def test_every_route_times_every_role(system: System) -> None:
     began = time.monotonic()
