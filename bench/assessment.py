@@ -43,7 +43,7 @@ from orga_shared.events.envelope import DomainEvent
 from orga_shared.eventstore.store import new_commit
 from orga_shared.messaging.outbox import headers_for
 from orga_shared.messaging.producer import make_producer
-from orga_shared.messaging.topics import compacted, ensure_topics
+from orga_shared.messaging.topics import compacted
 from orga_shared.testing.tokens import TokenFactory
 
 APP = "assessment.entrypoints.http:create_app"
@@ -202,14 +202,13 @@ async def seed_campaign(
 
 
 @asynccontextmanager
-async def compacted_topic(bootstrap: str, prefix: str, partitions: int) -> AsyncIterator[str]:
+async def compacted_topic(
+    bootstrap: str, prefix: str, partitions: int, *, replication: int = 1
+) -> AsyncIterator[str]:
     """A compacted topic (the platform's settings) for one measurement, deleted after."""
-    name = unique_name(prefix)
-    await ensure_topics(bootstrap, [compacted(name, partitions)])
-    try:
+    spec = compacted(unique_name(prefix), partitions)
+    async with kafkatools.created(bootstrap, spec, replication) as name:
         yield name
-    finally:
-        await kafkatools.delete_topic(bootstrap, name)
 
 
 # --- the service ---------------------------------------------------------------------------
@@ -253,6 +252,86 @@ async def join_ready(url: str, code: str, token: str, timeout: float = 60.0) -> 
     raise TimeoutError(f"no successful join within {timeout} s; last answer: {last}")
 
 
+@dataclass
+class Stack:
+    """Everything an assessment service runs on, without the service: fresh topics, a database
+    name, a JWKS server for test tokens, a scratch folder and the service's environment (one
+    service name, so every process started with `env` joins the same consumer groups)."""
+
+    topics: dict[str, str]
+    database: str
+    env: dict[str, str]
+    factory: TokenFactory
+    target: FrozenTarget
+    folder: Path
+    jwks_url: str
+    release: Path
+    token: str
+
+
+@asynccontextmanager
+async def assessment_stack(
+    settings: Settings,
+    *,
+    label: str,
+    acks: str = "all",
+    database: str | None = None,
+    drop: bool = True,
+    extra_env: Mapping[str, str] | None = None,
+    stack: AsyncExitStack,
+) -> AsyncIterator[Stack]:
+    """Topics, database and environment of one assessment service, undone when `stack`
+    closes. `database`: an existing one (H1 prefills it first); otherwise a fresh one.
+    `drop`: dropped afterwards."""
+    release = synthetic_release()
+    target = campaign_target(release)
+    factory = TokenFactory()
+    token = run_token()
+    topics = {}
+    for role in ("events", "campaign", "organisation", "identity"):
+        topics[role] = await stack.enter_async_context(
+            kafkatools.fresh_topic(
+                settings.kafka_bootstrap,
+                f"assessment_{label}_{role}",
+                settings.partitions,
+                replication=settings.replication,
+            )
+        )
+    topics["participant_ids"] = await stack.enter_async_context(
+        compacted_topic(
+            settings.kafka_bootstrap,
+            f"assessment_{label}_ids",
+            settings.partitions,
+            replication=settings.replication,
+        )
+    )
+    db_name = database or f"bench_{label}_{token}"
+    if drop:
+        stack.push_async_callback(_drop_database, settings.mongo_url, db_name)
+    jwks_url = stack.enter_context(jwks_server(factory))
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-assess-")))
+    env = {
+        "ORGA_ASSESSMENT_PORT": "0",
+        "ORGA_ASSESSMENT_DATABASE": db_name,
+        "ORGA_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+        "ORGA_MONGO_URL": settings.mongo_url,
+        "ORGA_JWKS_URL": jwks_url,
+        "ORGA_CONTENT_DIR": str(release),
+        "ORGA_ASSESSMENT_EVENTS_TOPIC": topics["events"],
+        "ORGA_ASSESSMENT_CAMPAIGN_TOPIC": topics["campaign"],
+        "ORGA_ASSESSMENT_ORGANISATION_TOPIC": topics["organisation"],
+        "ORGA_ASSESSMENT_IDENTITY_TOPIC": topics["identity"],
+        "ORGA_ASSESSMENT_PARTICIPANT_IDS_TOPIC": topics["participant_ids"],
+        # consumer groups are `<service name>.<consumer>`: ours must not join the groups of
+        # an assessment service running beside the benchmark
+        "ORGA_ASSESSMENT_SERVICE_NAME": f"assessment-{label}-{token}",
+        "ORGA_KAFKA_ACKS": acks,
+        "ORGA_LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
+    }
+    yield Stack(topics, db_name, env, factory, target, folder, jwks_url, release, token)
+
+
 @asynccontextmanager
 async def assessment_service(
     settings: Settings,
@@ -265,67 +344,46 @@ async def assessment_service(
     extra_env: Mapping[str, str] | None = None,
     keep_alive: float | None = None,
 ) -> AsyncIterator[Assessment]:
-    """The service on a bench port, seeded and ready, on fresh topics. `database`: an existing
-    one (H1 prefills it first); otherwise a fresh one. `drop`: dropped afterwards."""
-    release = synthetic_release()
-    target = campaign_target(release)
-    factory = TokenFactory()
-    token = run_token()
+    """The service on a bench port, seeded and ready, on fresh topics (`assessment_stack`)."""
     async with AsyncExitStack() as stack:
-        topics = {}
-        for role in ("events", "campaign", "organisation", "identity"):
-            topics[role] = await stack.enter_async_context(
-                kafkatools.fresh_topic(
-                    settings.kafka_bootstrap, f"assessment_{label}_{role}", settings.partitions
-                )
-            )
-        topics["participant_ids"] = await stack.enter_async_context(
-            compacted_topic(
-                settings.kafka_bootstrap, f"assessment_{label}_ids", settings.partitions
+        base = await stack.enter_async_context(
+            assessment_stack(
+                settings,
+                label=label,
+                acks=acks,
+                database=database,
+                drop=drop,
+                extra_env=extra_env,
+                stack=stack,
             )
         )
-        db_name = database or f"bench_{label}_{token}"
-        if drop:
-            stack.push_async_callback(_drop_database, settings.mongo_url, db_name)
-        jwks_url = stack.enter_context(jwks_server(factory))
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-assess-")))
-        env = {
-            "ORGA_ASSESSMENT_PORT": "0",
-            "ORGA_ASSESSMENT_DATABASE": db_name,
-            "ORGA_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
-            "ORGA_MONGO_URL": settings.mongo_url,
-            "ORGA_JWKS_URL": jwks_url,
-            "ORGA_CONTENT_DIR": str(release),
-            "ORGA_ASSESSMENT_EVENTS_TOPIC": topics["events"],
-            "ORGA_ASSESSMENT_CAMPAIGN_TOPIC": topics["campaign"],
-            "ORGA_ASSESSMENT_ORGANISATION_TOPIC": topics["organisation"],
-            "ORGA_ASSESSMENT_IDENTITY_TOPIC": topics["identity"],
-            "ORGA_ASSESSMENT_PARTICIPANT_IDS_TOPIC": topics["participant_ids"],
-            # consumer groups are `<service name>.<consumer>`: ours must not join the groups of
-            # an assessment service running beside the benchmark
-            "ORGA_ASSESSMENT_SERVICE_NAME": f"assessment-{label}-{token}",
-            "ORGA_KAFKA_ACKS": acks,
-            "ORGA_LOG_LEVEL": "WARNING",
-            **(extra_env or {}),
-        }
         server = await stack.enter_async_context(
             uvicorn_process(
                 APP,
-                log=RESULTS_DIR / "logs" / f"{db_name}.log",
+                log=RESULTS_DIR / "logs" / f"{base.database}.log",
                 factory=True,
                 keep_alive=keep_alive,
                 workers=workers,
                 ready_path="/health/ready",
-                env=env,
+                env=base.env,
                 timeout=90.0,
             )
         )
-        seeded = await seed_campaign(
-            settings.kafka_bootstrap, topics["organisation"], topics["campaign"], target
-        )
-        students = Students(factory)
+        yield await seeded_service(settings, base, [server], acks)
+
+
+async def seeded_service(
+    settings: Settings, base: Stack, servers: Sequence[Server], acks: str
+) -> Assessment:
+    """The stack's organisation and campaign published, and one student joined through each
+    of `servers` (replicas of one service): the first, as an `Assessment`, once all can serve."""
+    seeded = await seed_campaign(
+        settings.kafka_bootstrap, base.topics["organisation"], base.topics["campaign"], base.target
+    )
+    students = Students(base.factory)
+    for server in servers:
         await join_ready(server.url, seeded.code, students.tokens(1)[0], JOIN_TIMEOUT)
-        yield Assessment(server, db_name, dict(topics), seeded, students, folder, acks)
+    return Assessment(servers[0], base.database, base.topics, seeded, students, base.folder, acks)
 
 
 async def record_database(settings: Settings) -> str:

@@ -72,11 +72,14 @@ async def answers_wrk(
     warmup: float | None = None,
     duration: float | None = None,
     think_time: float = 0.0,
+    url: str | None = None,
+    start: float | None = None,
 ) -> WrkRun:
-    """Students answering the service's campaign; fresh users for every run."""
+    """Students answering the service's campaign; fresh users for every run. `url`: another
+    replica of the service (same database); `start`: a window shared with other wrk runs."""
     tokens = service.token_file(connections * users_per_thread)
     return await run_wrk(
-        service.url,
+        url or service.url,
         mode="students",
         connections=connections,
         warmup=settings.warmup if warmup is None else warmup,
@@ -85,6 +88,7 @@ async def answers_wrk(
         tokens=tokens,
         code=service.seeded.code,
         run_id=run_token(),
+        start=start,
     )
 
 

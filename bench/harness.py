@@ -50,6 +50,8 @@ class Settings:
     kafka_bootstrap: str = field(default_factory=lambda: ServiceSettings().kafka_bootstrap)
     mongo_url: str = field(default_factory=lambda: ServiceSettings().mongo_url)
     partitions: int = field(default_factory=lambda: ServiceSettings().topic_partitions)
+    replication: int = 1
+    """Replicas of the topics a figure creates (3 on the cluster of `bench/cluster.py`)."""
 
 
 def run_token() -> str:

@@ -4,27 +4,43 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from bench.harness import unique_name
-from orga_shared.messaging.topics import ensure_topics, history
+from orga_shared.messaging.topics import TopicSpec, ensure_topics, history
 
 
 @asynccontextmanager
-async def fresh_topic(bootstrap: str, prefix: str, partitions: int) -> AsyncIterator[str]:
+async def fresh_topic(
+    bootstrap: str, prefix: str, partitions: int, *, replication: int = 1
+) -> AsyncIterator[str]:
     """A history topic (the platform's settings) created for one measurement, deleted after."""
-    name = unique_name(prefix)
-    await ensure_topics(bootstrap, [history(name, partitions)])
-    await _wait_leaders(bootstrap, name)
-    try:
+    async with created(bootstrap, history(unique_name(prefix), partitions), replication) as name:
         yield name
+
+
+@asynccontextmanager
+async def created(bootstrap: str, spec: TopicSpec, replication: int = 1) -> AsyncIterator[str]:
+    """`spec` created (the kernel's `ensure_topics`, whose topics have one replica; with
+    `replication` > 1, on a cluster, that many replicas), its leaders elected; deleted after."""
+    if replication == 1:
+        await ensure_topics(bootstrap, [spec])
+    else:
+        async with admin_client(bootstrap) as admin:
+            await admin.create_topics(
+                [NewTopic(spec.name, spec.partitions, replication, topic_configs=spec.configs)]
+            )
+    await _wait_leaders(bootstrap, spec.name)
+    try:
+        yield spec.name
     finally:
-        await delete_topic(bootstrap, name)
+        await delete_topic(bootstrap, spec.name)
 
 
 async def delete_topic(bootstrap: str, name: str) -> None:
@@ -58,13 +74,19 @@ async def reader(bootstrap: str, topic: str) -> AsyncIterator[AIOKafkaConsumer]:
         await consumer.stop()
 
 
-async def _describe(bootstrap: str, topic: str) -> dict[str, Any]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+@asynccontextmanager
+async def admin_client(bootstrap: str) -> AsyncIterator[AIOKafkaAdminClient]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30000)
     await admin.start()
     try:
-        (described,) = await admin.describe_topics([topic])
+        yield admin
     finally:
         await admin.close()
+
+
+async def _describe(bootstrap: str, topic: str) -> dict[str, Any]:
+    async with admin_client(bootstrap) as admin:
+        (described,) = await admin.describe_topics([topic])
     return dict(described)
 
 
@@ -127,3 +149,43 @@ async def event_ids(bootstrap: str, topic: str) -> list[str]:
 
     await consume(bootstrap, topic, keep)
     return ids
+
+
+async def count_event_types(
+    bootstrap: str, topic: str, ranges: dict[int, tuple[int, int]], *, timeout: float = 120.0
+) -> Counter[str]:
+    """The `event_type` headers of the records in `[start, end)` of each partition."""
+    counts: Counter[str] = Counter()
+    wanted = {p: (a, b) for p, (a, b) in ranges.items() if b > a}
+    if not wanted:
+        return counts
+    async with reader(bootstrap, topic) as consumer:
+        parts = [TopicPartition(topic, p) for p in wanted]
+        consumer.assign(parts)
+        for tp in parts:
+            consumer.seek(tp, wanted[tp.partition][0])
+        left = set(parts)
+        deadline = time.monotonic() + timeout
+        while left:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topic}: ranges {wanted} not read within {timeout} s")
+            batches = await consumer.getmany(*left, timeout_ms=1000, max_records=10_000)
+            for tp, records in batches.items():
+                end = wanted[tp.partition][1]
+                for record in records:
+                    if record.offset < end:
+                        counts[dict(record.headers).get("event_type", b"?").decode()] += 1
+                if records and records[-1].offset >= end - 1:
+                    left.discard(tp)
+    return counts
+
+
+async def group_members(bootstrap: str, group: str) -> int:
+    """Members of a consumer group that have partitions assigned."""
+    async with admin_client(bootstrap) as admin:
+        (described,) = await admin.describe_consumer_groups([group])
+    groups = getattr(described, "groups", None) or []
+    if not groups:
+        return 0
+    members = groups[0][5] if isinstance(groups[0], tuple) else groups[0]["members"]
+    return len(members)

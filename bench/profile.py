@@ -74,16 +74,71 @@ def pids_named(*names: str) -> dict[str, list[int]]:
     return found
 
 
-class CpuSplit:
-    """CPU used by groups of processes between `start()` and `stop()`, in cores."""
+def children_named(name: str, parent: int | None = None) -> list[int]:
+    """Processes named `name` whose parent is `parent` (this process by default): our own wrk,
+    not another session's."""
+    parent = os.getpid() if parent is None else parent
+    mine = []
+    for pid in pids_named(name)[name]:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat[1]) == parent:
+            mine.append(pid)
+    return mine
 
-    def __init__(self, groups: dict[str, list[int]]) -> None:
+
+def pid_listening(port: int) -> int | None:
+    """The process listening on a loopback TCP `port` (a broker, the database), found through
+    the socket's inode in /proc/net/tcp and the processes' descriptors; None when not ours to
+    see."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            cols = row.split()
+            if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{cols[9]}]")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            for fd in (entry / "fd").iterdir():
+                if os.readlink(fd) in inodes:
+                    return int(entry.name)
+        except OSError:
+            continue
+    return None
+
+
+def machine_cpu_seconds() -> float:
+    """CPU seconds every core of the machine spent busy since boot (/proc/stat, all but idle
+    and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    busy = sum(fields[:8]) - fields[3] - fields[4]
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+MACHINE = "whole machine"
+OTHERS = "everything else on the machine"
+
+
+class CpuSplit:
+    """CPU used by groups of processes between `start()` and `stop()`, in cores. `machine`:
+    also the whole machine's (`MACHINE`) and what the groups leave of it (`OTHERS`)."""
+
+    def __init__(self, groups: dict[str, list[int]], *, machine: bool = False) -> None:
         self.groups = {k: v for k, v in groups.items() if v}
+        self.machine = machine
         self._before: dict[str, float] = {}
         self._t0 = 0.0
 
     def _now(self) -> dict[str, float]:
-        out = {}
+        out = {MACHINE: machine_cpu_seconds()} if self.machine else {}
         for name, pids in self.groups.items():
             total = 0.0
             for pid in pids:
@@ -99,7 +154,11 @@ class CpuSplit:
 
     def stop(self) -> dict[str, float]:
         after, seconds = self._now(), time.monotonic() - self._t0
-        return {k: round((after[k] - self._before[k]) / seconds, 2) for k in after}
+        cores = {k: round((after[k] - self._before[k]) / seconds, 2) for k in after}
+        if self.machine:
+            ours = sum(v for k, v in cores.items() if k != MACHINE)
+            cores[OTHERS] = round(max(0.0, cores[MACHINE] - ours), 2)
+        return cores
 
 
 def _frames(stack: str) -> list[tuple[str, str]]:

@@ -1,9 +1,10 @@
 """`uv run python -m bench.run [NAME]`: every figure, or one (`G3`, `g3`, `baselines`).
 
 Figures are the `bench/g<n>*.py` (goals) and `bench/h<n>*.py` (history) modules exposing
-`run()`; they are found, not listed, so a new figure plugs in by existing. The exit status is 0
-when every benchmark ran, whatever the figures say (a missed goal is a reported result, not a
-failure); 1 when one crashed.
+`run()`; they are found, not listed, so a new figure plugs in by existing. `SCALE` (the
+replica-scaling simulation, `bench/scale_replicas.py`) is listed, and runs last. The exit
+status is 0 when every benchmark ran, whatever the figures say (a missed goal is a reported
+result, not a failure); 1 when one crashed.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def discover() -> dict[str, str]:
             found.append((letter, number, f"{letter.upper()}{number}", f"bench.{path.stem}"))
     found.sort()
     fixed = {"baselines": "bench.baselines", "database": "bench.database"}
-    return {**fixed, **{name: module for _, _, name, module in found}}
+    simulations = {"SCALE": "bench.scale_replicas"}
+    return {**fixed, **{name: module for _, _, name, module in found}, **simulations}
 
 
 def select(name: str | None, available: dict[str, str]) -> dict[str, str]:

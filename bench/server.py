@@ -9,7 +9,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +96,32 @@ async def uvicorn_process(
         *(["--factory"] if factory else []),
         *(["--timeout-keep-alive", str(round(keep_alive))] if keep_alive else []),
     ]
+    async with server_process(
+        cmd,
+        port,
+        ready_path=ready_path,
+        env=env,
+        timeout=timeout,
+        ready_status=ready_status,
+        log=log,
+    ) as server:
+        yield server
+
+
+@asynccontextmanager
+async def server_process(
+    cmd: Sequence[str],
+    port: int,
+    *,
+    ready_path: str = "/",
+    env: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
+    ready_status: int = 500,
+    log: Path | None = None,
+) -> AsyncIterator[Server]:
+    """Any command serving HTTP on `port` of the loopback (`orga-<service> serve --port P`, or
+    uvicorn), in its own session, once `ready_path` answers below `ready_status`; stopped
+    (SIGTERM, then SIGKILL after 10 s) on exit. `log`: its output goes to that file."""
     output = None
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)

@@ -85,13 +85,16 @@ async def run_wrk(
     code: str = "",
     run_id: str = "run",
     timeout: float = 30.0,
+    start: float | None = None,
 ) -> WrkRun:
     """One wrk process: `connections` threads of one connection each, `warmup` + `duration`
-    seconds; only requests inside the last `duration` seconds count."""
+    seconds; only requests inside the last `duration` seconds count. `start`: the window's
+    start (`time.monotonic()`), so that several wrk processes share one window."""
     binary = shutil.which("wrk")
     if binary is None:
         raise FileNotFoundError("wrk (apt-get install wrk)")
-    start = time.monotonic() + warmup + 0.5  # wrk needs a moment to start its threads
+    if start is None:
+        start = window_start(warmup)
     env: Mapping[str, str] = {
         **os.environ,
         "BENCH_WRK_MODE": mode,
@@ -104,7 +107,7 @@ async def run_wrk(
         "BENCH_WRK_CODE": code,
         "BENCH_WRK_RUN": run_id,
     }
-    seconds = math.ceil(warmup + duration + 1.5)
+    seconds = math.ceil(start - time.monotonic() + duration + 1.0)
     proc = await asyncio.create_subprocess_exec(
         binary,
         f"-t{connections}",
@@ -134,6 +137,12 @@ async def run_wrk(
         ended=int(doc.get("ended", 0)),
         socket_errors={k: int(v) for k, v in (doc.get("socket_errors") or {}).items()},
     )
+
+
+def window_start(warmup: float) -> float:
+    """When a window opens if wrk starts now: after the warm-up, and a moment for wrk to start
+    its threads."""
+    return time.monotonic() + warmup + 0.5
 
 
 def write_tokens(path: Path, tokens: Sequence[str]) -> Path:

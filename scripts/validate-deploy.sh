@@ -2,7 +2,8 @@
 # Validates the container and Kubernetes deliverables without a Docker engine or a cluster:
 #   images   each services/<name>/Dockerfile's builder stage replayed with uv (no engine)
 #   compose  `docker compose config` on docker-compose.yml (Compose CLI built from a pinned module)
-#   chart    helm lint + helm template (default values, ci-values.yaml), schema must bite,
+#   chart    helm lint + helm template (default values, ci-values.yaml, values-1m.yaml: the
+#            docs/capacity.md plan), schema and template guards must bite,
 #            every rendered manifest checked by kubeconform -strict and kubernetes-validate --strict
 # Tools are installed into .local/bin from pinned versions on first use. Exits non-zero on any
 # failure. See docs/adr/0005-deployment.md.
@@ -107,22 +108,7 @@ step "helm chart $CHART"
 # Helm refuses to render a chart whose declared dependencies are absent from charts/, even when
 # their condition is false, and fetching them needs the network. Render a copy in which the two
 # optional dependencies (disabled in every values file checked here) are empty placeholders.
-cp -r "$CHART" "$WORK/orga"
-rm -rf "$WORK/orga/charts"
-uv run --frozen python - "$CHART/Chart.yaml" "$WORK/orga/charts" <<'PY'
-import sys
-from pathlib import Path
-import yaml
-
-chart = yaml.safe_load(Path(sys.argv[1]).read_text())
-for dependency in chart.get("dependencies", []):
-    placeholder = Path(sys.argv[2]) / dependency["name"]
-    placeholder.mkdir(parents=True)
-    (placeholder / "Chart.yaml").write_text(
-        f"apiVersion: v2\nname: {dependency['name']}\nversion: {dependency['version']}\n"
-    )
-    print(f"placeholder for disabled dependency {dependency['name']} {dependency['version']}")
-PY
+uv run --frozen python deploy/checks/chart_copy.py "$CHART" "$WORK/orga"
 uv run --frozen python deploy/checks/kubeconform_schemas.py "$K8S_VERSION" "$WORK/schemas"
 SCHEMA_LOCATION="$WORK/schemas/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
 
@@ -167,8 +153,23 @@ fi
 grep -q "value must be '/health'" "$WORK/schema.log" || { cat "$WORK/schema.log"; die "liveness check"; }
 ok "values.schema.json rejects components without readiness probe, resources, replicas, image, and liveness off /health"
 
+# An HPA on consumer lag may not outgrow the partitions; an HPA needs a metric.
+if "$HELM" template orga "$WORK/orga" --kube-version "$K8S_VERSION" -f "$CHART/values-1m.yaml" \
+  --set global.topicPartitions=12 >/dev/null 2>"$WORK/schema.log"; then
+  die "the chart rendered a lag-scaled HPA whose maxReplicas exceeds the partitions"
+fi
+grep -q "exceeds global.topicPartitions" "$WORK/schema.log" \
+  || { cat "$WORK/schema.log"; die "maxReplicas > partitions failed for another reason"; }
+if "$HELM" template orga "$WORK/orga" --kube-version "$K8S_VERSION" -f "$CHART/values-1m.yaml" \
+  --set components.web.autoscaling.targetCPUUtilizationPercentage=null >/dev/null 2>"$WORK/schema.log"; then
+  die "values.schema.json accepted an HPA with neither CPU nor lag target"
+fi
+grep -q "missing property 'targetCPUUtilizationPercentage'" "$WORK/schema.log" \
+  || { cat "$WORK/schema.log"; die "an HPA without metric failed for another reason"; }
+ok "the chart refuses a lag HPA above the partition count, and an HPA without a metric"
+
 total=0
-for values in default ci-values.yaml; do
+for values in default ci-values.yaml values-1m.yaml; do
   args=(--kube-version "$K8S_VERSION")
   [ "$values" = default ] || args+=(-f "$CHART/$values")
   "$HELM" lint "$WORK/orga" --strict "${args[@]}" >"$WORK/lint.log" \

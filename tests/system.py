@@ -174,7 +174,10 @@ def wait_ready(system: System, timeout: float = 120.0) -> None:
 
 @contextmanager
 def start_system(
-    infra: Infra, scratch: Path, extra_env: dict[str, str] | None = None
+    infra: Infra,
+    scratch: Path,
+    extra_env: dict[str, str] | None = None,
+    ready_timeout: float = 120.0,
 ) -> Iterator[System]:
     """Start every service (and the SMTP sink) for one run; stop them and drop the databases.
 
@@ -245,7 +248,7 @@ def start_system(
                 proc.stdout = log.open("rb")
                 readers.append(proc.stdout)
                 system.processes[s] = proc
-            wait_ready(system)
+            wait_ready(system, ready_timeout)
             yield system
         finally:
             for s in SERVICES:

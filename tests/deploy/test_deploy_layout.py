@@ -6,6 +6,7 @@ A service added under services/ without its deployment pieces fails here, by nam
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -184,3 +185,173 @@ def test_validate_deploy_script_passes() -> None:
     assert result.returncode == 0, f"scripts/validate-deploy.sh failed:\n{output[-6000:]}"
     assert "kubeconform -strict (ci-values.yaml)" in result.stdout
     assert "docker-compose.yml config -q" in result.stdout
+
+
+# --- the 1 M-pupil plan (docs/capacity.md) and what compose and the chart must agree on -------
+
+CHART = ROOT / "deploy/helm/orga"
+HELM = ROOT / ".local/bin/helm"
+DEV_ONLY = {"IDP_SIMULATOR_ENABLED", "IDP_SIMULATOR_URL", "HOST", "PORT"}
+
+
+def service_settings_in_orga_env(service: str) -> set[str]:
+    """`ORGA_<SERVICE>_*` names orga.env gives the native stack, less the local-only ones."""
+    prefix = f"ORGA_{service.upper()}_"
+    names = {
+        line.split("=", 1)[0]
+        for line in (ROOT / "orga.env").read_text().splitlines()
+        if line.startswith(prefix)
+    }
+    return {n for n in names if n.removeprefix(prefix) not in DEV_ONLY}
+
+
+@pytest.fixture(scope="module")
+def rendered_1m(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """`helm template` of the chart with values-1m.yaml, as parsed manifests."""
+    if not HELM.exists():  # the pinned helm is installed by the validation script
+        subprocess.run(["bash", str(ROOT / "scripts/validate-deploy.sh")], cwd=ROOT, check=True)
+    copy = tmp_path_factory.mktemp("chart") / "orga"
+    script = ROOT / "deploy/checks/chart_copy.py"
+    subprocess.run([sys.executable, str(script), str(CHART), str(copy)], check=True)
+    values = CHART / "values-1m.yaml"
+    command = [str(HELM), "template", "orga", str(copy), "--namespace", "orga"]
+    command += ["--kube-version", "1.33.0", "-f", str(values)]
+    out = subprocess.run(command, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return [m for m in yaml.safe_load_all(out.stdout) if m]
+
+
+def by_kind(manifests: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {
+        m["metadata"]["labels"]["app.kubernetes.io/component"]: m
+        for m in manifests
+        if m["kind"] == kind
+    }
+
+
+def container_env(manifest: dict[str, Any]) -> dict[str, str]:
+    container = manifest["spec"]["template"]["spec"]["containers"][0]
+    return {e["name"]: e.get("value") for e in container["env"]}
+
+
+@pytest.mark.unit
+def test_1m_plan_autoscales_every_service_within_the_partitions(
+    rendered_1m: list[dict[str, Any]],
+) -> None:
+    deployments = by_kind(rendered_1m, "Deployment")
+    hpas = by_kind(rendered_1m, "HorizontalPodAutoscaler")
+    assert set(deployments) == set(SERVICES) == set(hpas)
+    plan = load_yaml("deploy/helm/orga/values-1m.yaml")
+    partitions = plan["global"]["topicPartitions"]
+    lagged = set()
+    for service, hpa in hpas.items():
+        assert hpa["apiVersion"] == "autoscaling/v2"
+        spec = hpa["spec"]
+        assert spec["scaleTargetRef"]["name"] == deployments[service]["metadata"]["name"]
+        assert 1 <= spec["minReplicas"] <= spec["maxReplicas"] <= partitions, service
+        assert "replicas" not in deployments[service]["spec"], "the HPA owns the replica count"
+        assert spec["behavior"]["scaleDown"]["stabilizationWindowSeconds"] >= 300
+        for metric in spec["metrics"]:
+            if metric["type"] == "External":
+                lagged.add(service)
+                assert metric["external"]["metric"]["name"] == "orga_consumergroup_lag"
+                assert metric["external"]["metric"]["selector"]["matchLabels"] == {
+                    "service": service
+                }
+                assert int(metric["external"]["target"]["averageValue"]) > 0
+            else:
+                assert metric["resource"]["name"] == "cpu", service
+    # analytics projects every answer: it scales on its lag; identity and web have no consumer
+    assert "analytics" in lagged and not {"identity", "web"} & lagged
+    assert by_kind(rendered_1m, "PodDisruptionBudget").keys() == set(SERVICES)
+
+
+@pytest.mark.unit
+def test_1m_plan_creates_replicated_topics_and_every_service_knows_the_settings(
+    rendered_1m: list[dict[str, Any]],
+) -> None:
+    jobs = [m for m in rendered_1m if m["kind"] == "Job"]
+    assert len(jobs) == 1
+    job = jobs[0]
+    assert "post-install" in job["metadata"]["annotations"]["helm.sh/hook"]
+    command = job["spec"]["template"]["spec"]["containers"][0]["command"]
+    assert command[:4] == ["python", "-m", "orga_shared.messaging.topics", "ensure"]
+    expected = {
+        "ORGA_TOPIC_PARTITIONS": "24",
+        "ORGA_TOPIC_REPLICATION_FACTOR": "3",
+        "ORGA_TOPIC_MIN_INSYNC_REPLICAS": "2",
+    }
+    for manifest in [job, *by_kind(rendered_1m, "Deployment").values()]:
+        env = container_env(manifest)
+        assert {k: env.get(k) for k in expected} == expected, manifest["metadata"]["name"]
+        assert env["ORGA_KAFKA_BOOTSTRAP"].count(":9092") == 3
+
+
+@pytest.mark.unit
+def test_1m_plan_requests_what_it_limits_on_the_answer_path() -> None:
+    """The HPA's utilisation is a share of the request: one core, all a Python process uses."""
+    plan = load_yaml("deploy/helm/orga/values-1m.yaml")["components"]
+    for service in ("assessment", "analytics", "web"):
+        resources = plan[service]["resources"]
+        assert str(resources["requests"]["cpu"]) == str(resources["limits"]["cpu"]) == "1"
+
+
+@pytest.mark.unit
+def test_monitoring_serves_the_metric_the_hpas_read() -> None:
+    rules = load_yaml("deploy/monitoring/prometheus-rules.yaml")
+    recorded = {r["record"]: r["expr"] for g in rules["groups"] for r in g["rules"]}
+    assert "kafka_consumergroup_lag" in recorded["orga_consumergroup_lag"]
+    assert "kafka_consumergroup_members" in recorded["orga_consumergroup_lag"]
+    adapter = load_yaml("deploy/monitoring/prometheus-adapter-values.yaml")
+    names = [rule["name"]["as"] for rule in adapter["rules"]["external"]]
+    assert names == ["orga_consumergroup_lag"]
+    plan = load_yaml("deploy/helm/orga/values-1m.yaml")["components"]
+    for service, block in plan.items():
+        lag = block["autoscaling"].get("consumerLag", {})
+        if lag.get("enabled"):
+            assert lag["metricName"] in names, service
+
+
+@pytest.mark.unit
+def test_compose_creates_the_topics_before_any_service(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    topics = services["topics"]
+    assert topics["command"][:4] == ["python", "-m", "orga_shared.messaging.topics", "ensure"]
+    assert topics["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert topics["image"] in {services[s]["image"] for s in SERVICES}
+    assert services["kafka"]["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    for service in SERVICES:
+        depends = services[service]["depends_on"]
+        assert depends["topics"]["condition"] == "service_completed_successfully", service
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("service", SERVICES)
+def test_compose_service_is_healthy_when_ready(service: str, compose: dict[str, Any]) -> None:
+    block = compose["services"][service]
+    check = " ".join(block["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/ready" in check
+    for dependency, condition in block["depends_on"].items():
+        kind = compose["services"][dependency]
+        if dependency in ("topics", "identity-keygen"):
+            assert condition["condition"] == "service_completed_successfully"
+        else:  # every long-running dependency declares a healthcheck and is waited for
+            assert "healthcheck" in kind or dependency in SERVICES, dependency
+            assert condition["condition"] == "service_healthy", (service, dependency)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("service", SERVICES)
+def test_compose_and_chart_set_what_the_native_stack_sets(
+    service: str, compose: dict[str, Any], chart_values: dict[str, Any]
+) -> None:
+    """A setting orga.env gives a service (its URLs, its public address) is set in compose and
+    in the chart too; otherwise the containers fall back to a loopback default."""
+    needed = service_settings_in_orga_env(service)
+    compose_env = set(compose["services"][service]["environment"])
+    assert needed <= compose_env, f"docker-compose.yml {service}: {needed - compose_env}"
+    block = chart_values["components"][service]
+    chart_env = set(block.get("env", {})) | {e["name"] for e in block.get("extraEnv", [])}
+    assert needed <= chart_env, f"values.yaml components.{service}.env: {needed - chart_env}"
+    shared = {"ORGA_TOPIC_PARTITIONS", "ORGA_TOPIC_REPLICATION_FACTOR"}
+    assert shared <= compose_env

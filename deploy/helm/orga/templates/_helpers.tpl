@@ -50,3 +50,17 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{ include "orga.labels" (index . 0) }}
 app.kubernetes.io/component: {{ index . 1 }}
 {{- end -}}
+
+{{/* Kafka and topic settings, the same for every service and for the topics Job. */}}
+{{- define "orga.kafkaEnv" -}}
+- name: ORGA_KAFKA_BOOTSTRAP
+  value: {{ tpl .Values.global.kafka.bootstrap . | quote }}
+- name: ORGA_TOPIC_PARTITIONS
+  value: {{ .Values.global.topicPartitions | quote }}
+- name: ORGA_TOPIC_REPLICATION_FACTOR
+  value: {{ .Values.global.topicReplicationFactor | quote }}
+- name: ORGA_TOPIC_MIN_INSYNC_REPLICAS
+  value: {{ .Values.global.topicMinInsyncReplicas | quote }}
+- name: ORGA_LOG_LEVEL
+  value: {{ .Values.global.logLevel | quote }}
+{{- end -}}

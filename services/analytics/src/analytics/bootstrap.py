@@ -23,6 +23,7 @@ from analytics.config import Settings
 from orga_shared.content.loader import load_release
 from orga_shared.membership import MEMBERSHIP_EVENT_TYPES, MembershipDirectory, MembershipProjection
 from orga_shared.messaging.profile_projection import ProfileProjection
+from orga_shared.revocation import track_revocations
 from orga_shared.runtime import ServiceRuntime
 
 
@@ -60,6 +61,7 @@ class Lifecycle:
     @classmethod
     def build(cls, settings: Settings) -> Lifecycle:
         runtime = ServiceRuntime(settings, topic=None)
+        track_revocations(runtime, topic=settings.identity_topic)  # ADR 21: revoked tokens
         db = runtime.db
         people = People(
             db,

@@ -26,6 +26,7 @@ from orga_shared.contracts.identity import UserErased
 from orga_shared.events.envelope import DomainEvent, Envelope
 from orga_shared.membership import MEMBERSHIP_EVENT_TYPES, MembershipDirectory, MembershipProjection
 from orga_shared.messaging.outbox import MarkBatcher
+from orga_shared.revocation import track_revocations
 from orga_shared.runtime import ServiceRuntime
 
 
@@ -48,6 +49,7 @@ class Lifecycle:
     def build(cls, settings: Settings) -> Lifecycle:
         runtime = ServiceRuntime(settings, topic=settings.events_topic)
         assert runtime.store is not None
+        track_revocations(runtime, topic=settings.identity_topic)  # ADR 21: revoked tokens
         db = runtime.db
         release = load_release(settings.content_dir)
         marks = MarkBatcher(runtime.publisher.commits, interval=settings.mark_interval_seconds)

@@ -22,6 +22,7 @@ from campaign.application.context import Context
 from campaign.config import Settings
 from orga_shared.content.loader import load_release
 from orga_shared.membership import MEMBERSHIP_EVENT_TYPES, MembershipProjection
+from orga_shared.revocation import track_revocations
 from orga_shared.runtime import ServiceRuntime
 
 CAMPAIGN_EVENT_TYPES = (
@@ -49,6 +50,7 @@ class Lifecycle:
     def build(cls, settings: Settings) -> Lifecycle:
         runtime = ServiceRuntime(settings, topic=settings.events_topic)
         assert runtime.store is not None  # a runtime with a topic has a store
+        track_revocations(runtime)  # ADR 21: revoked tokens
         db = runtime.db
         views, people, directory = (
             MongoViews(db),

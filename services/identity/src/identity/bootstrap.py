@@ -27,6 +27,7 @@ from identity.application.context import Context
 from identity.config import Settings
 from identity.domain.lockout import LockPolicy
 from orga_shared.mail import Mailer
+from orga_shared.revocation import track_revocations
 from orga_shared.runtime import ServiceRuntime
 
 
@@ -70,6 +71,7 @@ class Lifecycle:
     def build(cls, settings: Settings, *, mailer: Mailer | None = None) -> Lifecycle:
         runtime = ServiceRuntime(settings, topic=settings.events_topic)
         assert runtime.store is not None  # a runtime with a topic has a store
+        track_revocations(runtime, topic=settings.events_topic)  # ADR 21: revoked tokens
         db = runtime.db
         logins, profiles, throttle = LoginKeys(db), Profiles(db), ThrottleStore(db)
         topic = ProfileTopic(profiles, settings.profiles_topic)

@@ -66,7 +66,7 @@ async def test_forgotten_password_by_email_link(running: Running) -> None:
     )
     assert refreshed.status_code == 401, "every session was closed"
     types = [e.event_type for e in await running.events(user_id)]
-    assert types == ["UserRegistered", "PasswordChanged", "PasswordChanged"]
+    assert types == ["UserRegistered", "PasswordChanged", "PasswordChanged", "SessionsRevoked"]
 
     again = await confirm(running, token, "Encore2026")
     assert again.status_code == 404 and again.json()["code"] == "RESET_LINK_INVALID"

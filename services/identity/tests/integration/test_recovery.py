@@ -61,7 +61,12 @@ async def test_sso_student_recovers_the_account_with_an_email_and_a_password(
     assert me["id"] == user_id and me["email"] == "noemie.legall@exemple.fr"
     assert me["login_methods"] == ["email", "sso"] and me["has_password"] is True
     types = [e.event_type for e in await running.events(user_id)]
-    assert types[-3:] == ["AccountRecovered", "PasswordChanged", "UserProfileChanged"]
+    assert types[-4:] == [
+        "AccountRecovered",
+        "PasswordChanged",
+        "UserProfileChanged",
+        "SessionsRevoked",
+    ]
     assert any(
         "récupéré" in m["Subject"] for m in running.mails.store.to("noemie.legall@exemple.fr")
     )

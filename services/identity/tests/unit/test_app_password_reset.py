@@ -58,7 +58,12 @@ async def test_a_reset_link_sets_a_new_password_and_closes_every_session() -> No
         await login_with_password(ctx, EMAIL, "Secret123")
     with pytest.raises(InvalidRefreshToken):
         await refresh_session(ctx, session.refresh_token)
-    assert event_types(ctx, user_id) == ["UserRegistered", "PasswordChanged", "PasswordChanged"]
+    assert event_types(ctx, user_id) == [
+        "UserRegistered",
+        "PasswordChanged",
+        "PasswordChanged",
+        "SessionsRevoked",
+    ]
 
 
 async def test_a_link_works_once() -> None:

@@ -72,10 +72,11 @@ async def test_recovery_gives_a_school_account_an_email_and_a_password() -> None
     assert await confirm_recovery(ctx, token=token, password="Nouveau2026") == user_id
 
     assert (await login_with_password(ctx, "noemie@exemple.fr", "Nouveau2026")).user_id == user_id
-    assert event_types(ctx, user_id)[-3:] == [
+    assert event_types(ctx, user_id)[-4:] == [
         "AccountRecovered",
         "PasswordChanged",
         "UserProfileChanged",
+        "SessionsRevoked",
     ]
     with pytest.raises(InvalidRefreshToken):
         await refresh_session(ctx, session.refresh_token)

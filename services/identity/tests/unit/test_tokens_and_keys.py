@@ -54,5 +54,5 @@ def test_issued_token_has_the_claims_every_service_checks() -> None:
 
     assert header["alg"] == "EdDSA" and header["kid"] == signer.kid
     assert claims["sub"] == "u1" and claims["roles"] == ["platform-admin"]
-    assert claims["exp"] - claims["iat"] == 900
+    assert claims["exp"] - int(claims["iat"]) == 900
     assert [k["kid"] for k in jwks["keys"]][1] == public_jwk(previous.public_key())["kid"]

@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from orga_shared.contracts.identity import UserErased
+from orga_shared.events.envelope import DomainEvent, Envelope
 from orga_shared.mail import Mailer, MailSettings
 from orga_shared.membership import MembershipDirectory, MembershipProjection
 from orga_shared.messaging.document_outbox import DocumentOutbox
+from orga_shared.revocation import track_revocations
 from orga_shared.runtime import ServiceRuntime
 from organisation.adapters.files import FileReaders
 from organisation.adapters.identity import IDENTITY_EVENT_TYPES, AccountKinds, IdentityClient
@@ -23,6 +26,7 @@ from organisation.adapters.mail import InvitationMailer
 from organisation.adapters.organisations import OrganisationView
 from organisation.adapters.profiles import learner_profiles
 from organisation.adapters.views import LocalViews
+from organisation.application import learners as learners_app
 from organisation.application.context import Context
 from organisation.config import Settings
 
@@ -97,6 +101,8 @@ def build_lifecycle(
         identity=IdentityClient(settings.identity_url),
         accounts=accounts,
     )
+    if consumers and settings.identity_events_topic:  # ADR 21: revoked tokens
+        track_revocations(runtime, topic=settings.identity_events_topic)
     if consumers and settings.repair_consumer:
         runtime.subscribe(name="local-views", topics=[settings.events_topic], handler=views.handle)
     if consumers and settings.identity_events_topic:
@@ -105,6 +111,17 @@ def build_lifecycle(
             topics=[settings.identity_events_topic],
             handler=accounts.handle,
             event_types=IDENTITY_EVENT_TYPES,
+        )
+
+        async def on_user_erased(envelope: Envelope, event: DomainEvent) -> None:
+            if isinstance(event, UserErased):
+                await learners_app.erase_user(context, event.user_id)
+
+        runtime.subscribe(
+            name="user-erasures",
+            topics=[settings.identity_events_topic],
+            handler=on_user_erased,
+            event_types=("UserErased",),
         )
     return Lifecycle(
         runtime,

@@ -97,3 +97,17 @@ class UserErased(DomainEvent):
 
     event_type: ClassVar[str] = "UserErased"
     user_id: str
+
+
+SessionsRevokedReason = Literal["logout-everywhere", "password-reset", "account-recovered"]
+
+
+@EVENTS.register
+class SessionsRevoked(DomainEvent):
+    """Every session of the user is closed: access tokens issued before `not_before` are refused
+    by every service (docs/adr/0021-token-revocation.md), refresh tokens already are."""
+
+    event_type: ClassVar[str] = "SessionsRevoked"
+    user_id: str
+    not_before: datetime
+    reason: SessionsRevokedReason = "logout-everywhere"

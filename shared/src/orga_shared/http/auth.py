@@ -2,7 +2,9 @@
 (docs/design.md §1).
 
 Keys are cached by `kid`; an unknown `kid` triggers one refetch (key rotation), at most every
-`min_refresh` seconds so a flood of forged tokens cannot hammer identity.
+`min_refresh` seconds so a flood of forged tokens cannot hammer identity. A valid token is then
+checked against the user's revoked sessions when the service tracks them
+(`orga_shared.revocation`, docs/adr/0021-token-revocation.md): 401 `TOKEN_REVOKED`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from orga_shared.http.errors import ApiError
+from orga_shared.revocation import revocations_of
 
 ALGORITHMS = ["EdDSA", "ES256", "RS256"]
 
@@ -118,7 +121,11 @@ async def optional_principal(
     if token is None:
         return None
     verifier: JwksVerifier = request.app.state.verifier
-    return await verifier.verify(token)
+    principal = await verifier.verify(token)
+    revocations = revocations_of(getattr(request.app.state, "runtime", None))
+    if revocations is not None:
+        await revocations.check(principal.user_id, float(principal.claims["iat"]))
+    return principal
 
 
 async def require_principal(

@@ -331,10 +331,14 @@ class ParticipationsProjection:
         stream = f"{event.campaign_id}:{event.user_id}"
         participants = gen.col("participants")
         doc = await participants.find_one({"_id": stream}) or {}
-        if doc.get("v", 0) >= v or doc.get("erased"):
-            return  # applied whole already, or the learner was erased
-        if await gen.col("erased_users").find_one({"_id": event.user_id}):
-            return  # a replay met the erasure first (another topic)
+        if doc.get("v", 0) >= v:
+            return  # applied whole already
+        # an erased user's participations still count, anonymously, but are never listed
+        # (docs/adr/0022-erasure-and-compaction.md): whether the erasure came first (a replay
+        # meets it on another topic) or later, the counts and the lists end up the same
+        erased = bool(doc.get("erased")) or bool(
+            await gen.col("erased_users").find_one({"_id": event.user_id})
+        )
         old: Doc = doc.get("contribution", {})
         new = dict(old)
         writes: list[tuple[str, Doc]] = []  # participation documents to set
@@ -454,7 +458,7 @@ class ParticipationsProjection:
                 {kind: n},
                 {"campaign_id": campaign_id, "day": day},
             )
-        for name in ("participations", "roster"):
+        for name in ("participations", "roster") if not erased else ():
             col = gen.col(name)
             if isinstance(event, ParticipationDeleted):
                 await col.update_many(
@@ -473,43 +477,27 @@ class ParticipationsProjection:
                     "campaign_id": campaign_id,
                     "organisation_id": event.organisation_id,
                     "user_id": event.user_id,
+                    "erased": erased,
                 }
             },
             upsert=True,
         )
 
     async def _erase(self, gen: Generation, record: Record, user_id: str) -> None:
-        """UserErased: the user's participations leave every count and list, and later
-        records of theirs (a replay may meet them after the erasure) are ignored."""
+        """UserErased: the user's participations stay in every count, anonymously (the real
+        service keeps them with a null user id, docs/domain/pix-orga.md §2.1), and leave every
+        list; later records of theirs (a replay may meet them after the erasure) are counted,
+        never listed (docs/adr/0022-erasure-and-compaction.md)."""
         await gen.col("erased_users").update_one(
             {"_id": user_id}, {"$set": {"at": record.envelope.occurred_at}}, upsert=True
         )
-        participants = gen.col("participants")
-        async for doc in participants.find({"user_id": user_id}):
+        async for doc in gen.col("participants").find({"user_id": user_id}):
             if doc.get("erased"):
                 continue
-            campaign_id = doc["campaign_id"]
-            changes = delta(doc.get("contribution", {}), {})
-            if changes:
-                await self._inc(
-                    gen.col("counters"),
-                    f"{campaign_id}|{record.tp}",
-                    record.offset,
-                    changes,
-                    {"campaign_id": campaign_id, "organisation_id": doc["organisation_id"]},
-                )
-            for (day, kind), n in day_delta(doc.get("contribution", {}), {}).items():
-                await self._inc(
-                    gen.col("days"),
-                    f"{campaign_id}|{record.tp}|{day}",
-                    record.offset,
-                    {kind: n},
-                    {"campaign_id": campaign_id, "day": day},
-                )
             for name in ("participations", "roster"):
                 await gen.col(name).delete_many({"stream": doc["_id"]})
-            await participants.update_one(
-                {"_id": doc["_id"]}, {"$set": {"erased": True, "contribution": {}}}
+            await gen.col("participants").update_one(
+                {"_id": doc["_id"]}, {"$set": {"erased": True}}
             )
 
     @staticmethod

@@ -1,7 +1,9 @@
 """Access tokens: EdDSA JWTs with a `kid`, verified by every service through the JWKS.
 
 The JWKS lists the current key and, during a rotation, the previous one, so tokens signed just
-before the switch stay valid until they expire.
+before the switch stay valid until they expire. `iat` is to the millisecond (a NumericDate may
+be fractional, RFC 7519 §2): a token issued just after a logout-everywhere is told apart from one
+issued just before it (docs/adr/0021-token-revocation.md).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from identity.adapters.keys import public_jwk
 from identity.application.ports import IssuedToken
+from orga_shared.revocation import to_millisecond
 
 
 class TokenSigner:
@@ -41,13 +44,13 @@ class TokenSigner:
         return {"keys": [dict(k) for k in self._jwks["keys"]]}
 
     def issue(self, user_id: str, roles: Iterable[str], *, now: float | None = None) -> IssuedToken:
-        issued_at = int(now if now is not None else time.time())
+        issued_at = to_millisecond(now if now is not None else time.time())
         claims = {
             "sub": user_id,
             "iss": self.issuer,
             "aud": self.audience,
             "iat": issued_at,
-            "exp": issued_at + self.ttl_seconds,
+            "exp": int(issued_at) + self.ttl_seconds,
             "jti": uuid.uuid4().hex,
             "roles": sorted(roles),
         }

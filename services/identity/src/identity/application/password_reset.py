@@ -81,7 +81,7 @@ async def reset_password(ctx: Context, *, token: str, password: str) -> str:
         await ctx.password_resets.release(token)
         raise
     await ctx.password_resets.forget_user(user_id)
-    await close_all_sessions(ctx, user_id)
+    await close_all_sessions(ctx, user_id, reason="password-reset")
     await ctx.throttle.clear(user_id)
     log.info("password_reset_done", user_id=user_id)
     return user_id

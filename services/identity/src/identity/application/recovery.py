@@ -108,7 +108,7 @@ async def confirm_recovery(ctx: Context, *, token: str, password: str) -> str:
         if reserved:
             await ctx.logins.release(key, demand.user_id)
         raise
-    await close_all_sessions(ctx, demand.user_id)
+    await close_all_sessions(ctx, demand.user_id, reason="account-recovered")
     await ctx.publisher.publish_quietly(demand.user_id)
     try:
         await ctx.mails.recovery_done(demand.email, str((profile or {}).get("first_name") or ""))

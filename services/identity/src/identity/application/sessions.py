@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from identity.application.context import Context
 from identity.application.errors import InvalidRefreshToken, RefreshTokenReused
 from identity.application.ports import RefreshProblem
+from identity.domain.user import RevokeSessions
+from orga_shared.contracts.identity import SessionsRevokedReason
+from orga_shared.revocation import not_before_now
 
 
 @dataclass(frozen=True)
@@ -46,5 +52,20 @@ async def close_session(ctx: Context, refresh_token: str) -> None:
         await ctx.refresh_tokens.revoke_family(family)
 
 
-async def close_all_sessions(ctx: Context, user_id: str) -> None:
+async def close_all_sessions(
+    ctx: Context, user_id: str, reason: SessionsRevokedReason = "logout-everywhere"
+) -> None:
+    """Every refresh token of the user is revoked, then `SessionsRevoked` tells every service to
+    refuse the access tokens issued before now (docs/adr/0021-token-revocation.md).
+
+    `not_before` is read from the clock the signer stamps `iat` with (`time.time()`, to the
+    millisecond) after the refresh tokens are gone, so a token renewed meanwhile is refused too;
+    it is the next millisecond, and this returns once it has passed, so a login after the
+    answer is accepted."""
     await ctx.refresh_tokens.revoke_user(user_id)
+    not_before = not_before_now()
+    await ctx.users.execute(
+        user_id,
+        RevokeSessions(not_before=datetime.fromtimestamp(not_before, UTC), reason=reason),
+    )
+    await asyncio.sleep(max(0.0, not_before - time.time()))

@@ -16,13 +16,14 @@ from identity.domain.events import (
     ExternalIdentityLinked,
     PasswordChanged,
     RoleGranted,
+    SessionsRevoked,
     TermsOfServiceAccepted,
     UserErased,
     UserLocked,
     UserProfileChanged,
     UserRegistered,
 )
-from orga_shared.contracts.identity import LoginMethod
+from orga_shared.contracts.identity import LoginMethod, SessionsRevokedReason
 from orga_shared.events import DomainEvent
 
 PLATFORM_ADMIN = "platform-admin"
@@ -96,6 +97,15 @@ class Erase:
     pass
 
 
+@dataclass(frozen=True)
+class RevokeSessions:
+    """Close every session: tokens issued before `not_before` are refused everywhere
+    (docs/adr/0021-token-revocation.md)."""
+
+    not_before: datetime
+    reason: SessionsRevokedReason = "logout-everywhere"
+
+
 Command = (
     Register
     | ChangeProfile
@@ -106,6 +116,7 @@ Command = (
     | RecordLock
     | GrantRole
     | Erase
+    | RevokeSessions
 )
 
 
@@ -119,6 +130,16 @@ def _existing(state: User) -> str:
 
 def decide(state: User, command: Command) -> list[DomainEvent]:
     """Events a command produces on this account, or a domain error; pure."""
+    if isinstance(command, RevokeSessions):
+        if state.user_id is None:
+            raise UserNotFound()
+        if state.erased:  # `UserErased` already revokes every session (orga_shared.revocation)
+            return []
+        return [
+            SessionsRevoked(
+                user_id=state.user_id, not_before=command.not_before, reason=command.reason
+            )
+        ]
     if isinstance(command, Register):
         if state.user_id is not None:
             raise AlreadyRegistered()

@@ -85,6 +85,10 @@ class AccountKinds:
             user_id = getattr(event, "user_id")  # noqa: B009 - every handled event has one
             await self.accounts.update_one({"_id": user_id}, {"$set": {flag: True}}, upsert=True)
 
+    async def forget(self, user_id: str) -> None:
+        """An erased account (`UserErased`): nothing of it is kept."""
+        await self.accounts.delete_one({"_id": user_id})
+
     async def hint(self, user_id: str | None) -> AccountHint | None:
         if user_id is None:
             return None

@@ -108,6 +108,22 @@ async def my_learner(ctx: Context, organisation_id: str, user_id: str) -> dict[s
     raise NotFound("NOT_RECONCILED", "Votre compte n'est rattaché à aucun élève ici.")
 
 
+async def erase_user(ctx: Context, user_id: str) -> list[str]:
+    """`UserErased` (identity): every learner linked to the erased account is erased like a
+    platform admin's erasure, so a school's record of the pupil keeps no name, birth date or
+    INE (docs/adr/0022-erasure-and-compaction.md). Idempotent; the erased learner ids."""
+    erased = []
+    for doc in await ctx.learners.linked_to(user_id):
+        command = EraseLearner(doc["organisation_id"], doc["_id"], None)
+        stream = roster_stream(doc["organisation_id"])
+        await run(ctx, stream, Roster(), evolve_roster, lambda s, c=command: decide_erase(s, c))
+        erased.append(str(doc["_id"]))
+    await ctx.accounts.forget(user_id)
+    if erased:
+        await ctx.profiles.publish_quietly({"_id": {"$in": erased}})
+    return erased
+
+
 async def erase_learner(ctx: Context, learner_id: str, actor: Actor) -> None:
     """Right to erasure: drop the personal data, publish a tombstone, keep ids-only history."""
     if not actor.platform_admin:

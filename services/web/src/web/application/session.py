@@ -3,7 +3,9 @@
 The session is starlette's signed cookie (HttpOnly, SameSite=Lax, Secure over HTTPS). It holds
 the identity tokens, the user's first name for the header, and the CSRF token of its forms; the
 web service keeps nothing else. An access token about to expire (or refused as expired) is
-renewed once with the refresh token; a refused refresh ends the session.
+renewed once with the refresh token; a refused refresh ends the session. A token refused as
+revoked (`TOKEN_REVOKED`: logout-everywhere on another device, a password reset,
+docs/adr/0021-token-revocation.md) ends it at once: its refresh token is revoked too.
 """
 
 from __future__ import annotations
@@ -20,10 +22,16 @@ from web.adapters.api import Api, ApiRefusal, Reply
 AUTH = "auth"
 CSRF = "csrf"
 RENEW_BEFORE_SECONDS = 30
+TOKEN_REVOKED = "TOKEN_REVOKED"
 
 
 class LoginRequired(Exception):
-    """No session, or one identity no longer renews: the page sends the browser to log in."""
+    """No session, or one identity no longer renews: the page sends the browser to log in;
+    `revoked`: the session was closed elsewhere, the login page says so."""
+
+    def __init__(self, revoked: bool = False) -> None:
+        super().__init__()
+        self.revoked = revoked
 
 
 def csrf_token(request: Request) -> str:
@@ -111,14 +119,21 @@ class User:
         except ApiRefusal as exc:
             if exc.status != 401:
                 raise
+            self._end_if_revoked(exc)
         await self.renew()  # refused as expired although not due: renew once and retry
         try:
             return await self.api.call(service, method, path, token=await self.token(), **kwargs)
         except ApiRefusal as exc:
             if exc.status == 401:
+                self._end_if_revoked(exc)
                 self.request.session.clear()
                 raise LoginRequired from exc
             raise
+
+    def _end_if_revoked(self, refusal: ApiRefusal) -> None:
+        if refusal.code == TOKEN_REVOKED:
+            self.request.session.clear()
+            raise LoginRequired(revoked=True) from refusal
 
     async def get(self, service: str, path: str, **kwargs: Any) -> Any:
         return (await self.call(service, "GET", path, **kwargs)).body

@@ -101,13 +101,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
-    async def _login(request: Request, _: LoginRequired) -> Response:
+    async def _login(request: Request, exc: LoginRequired) -> Response:
         target = request.url.path if request.method == "GET" else "/accueil"
         if request.url.query and request.method == "GET":
             target = f"{target}?{request.url.query}"
-        response = redirect(login_url(target))
+        url = login_url(target, closed=exc.revoked)
+        response = redirect(url)
         if request.headers.get("HX-Request"):
-            response.headers["HX-Redirect"] = login_url(target)
+            response.headers["HX-Redirect"] = url
         return response
 
     @app.exception_handler(TermsNotAccepted)

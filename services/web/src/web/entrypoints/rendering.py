@@ -42,8 +42,13 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def login_url(next_path: str) -> str:
-    return f"/connexion?suite={quote(next_path, safe='/')}"
+SESSION_CLOSED = "session-fermee"
+"""`motif` of the login page when the session was closed elsewhere (TOKEN_REVOKED)."""
+
+
+def login_url(next_path: str, *, closed: bool = False) -> str:
+    url = f"/connexion?suite={quote(next_path, safe='/')}"
+    return f"{url}&motif={SESSION_CLOSED}" if closed else url
 
 
 def safe_next(value: str | None, default: str = "/accueil") -> str:

@@ -11,13 +11,17 @@ from fastapi.responses import Response
 
 from web.adapters.api import Api, ApiRefusal
 from web.application.session import close_session, open_session
-from web.entrypoints.rendering import redirect, render, safe_next
+from web.entrypoints.rendering import SESSION_CLOSED, redirect, render, safe_next
 from web.entrypoints.routes.deps import AppContext, Csrf
 
 router = APIRouter(include_in_schema=False)
 
 NEXT = "suite"  # session key: where to go after an ENT login
 WRONG_CREDENTIALS = "L'adresse e-mail ou l'identifiant et/ou le mot de passe sont incorrects."
+SESSION_CLOSED_MESSAGE = (
+    "Votre session a été fermée (déconnexion de tous vos appareils ou mot de passe modifié) : "
+    "reconnectez-vous."
+)
 
 
 def _errors(exc: ApiRefusal, default_field: str | None = None) -> tuple[dict[str, str], str | None]:
@@ -34,16 +38,26 @@ async def _open(request: Request, api: Api, tokens: dict[str, Any]) -> None:
 
 
 @router.get("/connexion")
-async def login_page(request: Request, ctx: AppContext, suite: str | None = None) -> Response:
+async def login_page(
+    request: Request, ctx: AppContext, suite: str | None = None, motif: str | None = None
+) -> Response:
     ent_url = None
     if ctx.settings.idp_simulator_url:
         back = f"{ctx.settings.public_url.rstrip('/')}/connexion/ent"
         ent_url = f"{ctx.settings.idp_simulator_url}?{urlencode({'return_to': back})}"
         request.session[NEXT] = safe_next(suite)
+    closed = motif == SESSION_CLOSED
     return render(
         request,
         "auth/login.html",
-        {"title": "Connexion", "suite": safe_next(suite), "ent_url": ent_url, "errors": {}},
+        {
+            "title": "Connexion",
+            "suite": safe_next(suite),
+            "ent_url": ent_url,
+            "errors": {},
+            "alert": SESSION_CLOSED_MESSAGE if closed else None,
+            "alert_kind": "info",
+        },
     )
 
 
