@@ -822,8 +822,8 @@ def visible_results(s: Scenario) -> dict[tuple[str, str], list[str]]:
 # ------------------------------------------------------------------ the test
 
 
-# the test takes 2½ minutes on 2 cores with light load, 7 under a load average of 30 (its
-# summary prints it); the services' start, on a shared machine, can add as much again
+# the test takes 70 s on 2 idle cores (90 s with the services' start), 7 minutes under a load
+# average of 30 (its summary prints it): the ceiling is for a machine shared with other runs
 @pytest.mark.timeout(900)
 def test_every_route_times_every_role(system: System) -> None:
     began = time.monotonic()
