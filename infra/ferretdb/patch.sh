@@ -8,6 +8,7 @@
 #   0003 update/findAndModify/delete atomic per collection; each update statement closes its query
 #   0004 an update's modified documents written in batches, one SQLite transaction each
 #   0005 $group with several accumulators and $unwind give MongoDB's answers
+#   0006 distinct accepts (and ignores) maxTimeMS, which PyMongo sends under pymongo.timeout
 set -euo pipefail
 src="$1"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

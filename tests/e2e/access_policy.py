@@ -320,7 +320,7 @@ ADMIN_PAGES = frozenset({"admin"})
 
 _PAGE = "a page of the organisation: its members"
 _ADMIN_PAGE = "an admin's action in the organisation: its admins"
-_FORM = "an admin's form: shown to members, nothing new in it; its POST is the admins'"
+_FORM = "an admin's form (or the campaign owner's): refused to members, as its POST is"
 WEB_POLICY: dict[str, Rule] = {
     "GET /orga": _rule(
         frozenset({"admin", "member", "other"}),
@@ -360,11 +360,10 @@ WEB_POLICY: dict[str, Rule] = {
     "GET /orga/{organisation_id}/participants/modele-import.csv": _rule(
         ORGA_PAGES, "the import template, as the API gives it to members"
     ),
-    # forms whose action is an admin's: the page shows a member nothing they cannot read
-    # already (the campaign, the team); the action is refused by the API route (checked above)
-    # and by the page's POST (below)
+    # forms whose action is an admin's (edit or delete a campaign: also its owner, the admin
+    # here): refused to a member as their action is (web/entrypoints/routes/orga_common.py)
     **{
-        f"GET /orga/{{organisation_id}}{p}": _rule(ORGA_PAGES, _FORM)
+        f"GET /orga/{{organisation_id}}{p}": _rule(ADMIN_PAGES, _FORM)
         for p in (
             "/campagnes/{campaign_id}/supprimer",
             "/campagnes/{campaign_id}/modifier",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pymongo
 import pytest
 from pymongo import (
     ASCENDING,
@@ -141,6 +142,22 @@ async def test_unwind_keeps_the_other_fields(coll: Coll) -> None:
         {"_id": 1, "name": "a", "n": 1, "tags": "x", "sub": {"k": 1}},
         {"_id": 1, "name": "a", "n": 1, "tags": "y", "sub": {"k": 1}},
     ]
+
+
+async def test_every_command_under_a_client_side_timeout(coll: Coll) -> None:
+    """Within an HTTP request every operation runs under `pymongo.timeout`
+    (orga_shared.http.deadline), which adds `maxTimeMS` to each command: `distinct` refused it
+    until patch 0006 (docs/adr/0011-local-database-patches.md)."""
+    with pymongo.timeout(5):
+        assert sorted(await coll.distinct("name", {"n": {"$gte": 2}})) == ["b", "c"]
+        assert await coll.count_documents({"n": {"$gte": 2}}) == 2
+        assert [d["_id"] for d in await coll.find({}, sort=[("_id", ASCENDING)]).to_list()] == [
+            1,
+            2,
+            3,
+        ]
+        assert (await coll.update_one({"_id": 1}, {"$inc": {"n": 1}})).modified_count == 1
+        assert await coll.find_one_and_update({"_id": 2}, {"$inc": {"n": 1}}) is not None
 
 
 async def test_bulk_write_and_find_one_and_family(coll: Coll) -> None:

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from web.adapters.api import ApiRefusal
 from web.entrypoints.rendering import TEMPLATES, redirect, render
 from web.entrypoints.routes.deps import Csrf
-from web.entrypoints.routes.orga_common import Orga, OrgaContext
+from web.entrypoints.routes.orga_common import NotAllowed, Orga, OrgaContext
 
 router = APIRouter(include_in_schema=False)
 
@@ -84,6 +84,14 @@ def refusal_errors(exc: ApiRefusal, fields: tuple[str, ...]) -> tuple[dict[str, 
 def may_manage(orga: OrgaContext, campaign: dict[str, Any]) -> bool:
     """Edit, archive: an admin of the organisation or the campaign's owner (§1.8)."""
     return orga.is_admin or campaign["owner"]["user_id"] == orga.user.user_id
+
+
+def require_manager(orga: OrgaContext, campaign: dict[str, Any]) -> None:
+    """An edit or delete form is refused to a member who neither administers nor owns it."""
+    if not may_manage(orga, campaign):
+        raise NotAllowed(
+            "Seuls les administrateurs et le propriétaire de la campagne peuvent la modifier."
+        )
 
 
 # The list
@@ -229,7 +237,8 @@ def delete_page(
 
 @router.get("/orga/{organisation_id}/campagnes/{campaign_id}/supprimer")
 async def delete_one(request: Request, orga: Orga, campaign_id: str) -> Response:
-    campaign = await orga.user.get("campaign", f"/campaigns/{campaign_id}")
+    campaign = await campaign_of(orga, campaign_id)
+    require_manager(orga, campaign)
     return delete_page(request, orga, [campaign], f"{base_url(orga)}/{campaign_id}/parametres")
 
 
@@ -484,6 +493,7 @@ async def edit_campaign(request: Request, orga: Orga, campaign_id: str) -> Respo
         campaign_of(orga, campaign_id),
         orga.user.get("campaign", f"/organisations/{orga.id}/members"),
     )
+    require_manager(orga, campaign)
     values = {
         "name": campaign["name"],
         "owner_id": campaign["owner"]["user_id"],

@@ -30,6 +30,17 @@ class NotMember(HTTPException):
         super().__init__(403, "Vous n'êtes pas membre de cette organisation.")
 
 
+class NotAllowed(NotMember):
+    """A member on an admin's form (invite, remove a member, import learners; edit or delete a
+    campaign they do not own): the services refuse the action, so the page is refused too."""
+
+    def __init__(
+        self,
+        message: str = "Seuls les administrateurs de l'organisation peuvent faire cette action.",
+    ) -> None:
+        HTTPException.__init__(self, 403, message)
+
+
 @dataclass
 class OrgaContext:
     request: Request
@@ -48,6 +59,10 @@ class OrgaContext:
     @property
     def is_admin(self) -> bool:
         return self.role == "ADMIN"
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise NotAllowed
 
     @property
     def learners_label(self) -> str | None:

@@ -120,6 +120,7 @@ def _import_context(orga: OrgaContext, **extra: Any) -> dict[str, Any]:
 
 @router.get("/orga/{organisation_id}/participants/import")
 async def import_page(request: Request, orga: Orga) -> Response:
+    orga.require_admin()
     return render(request, "orga/learners/import.html", _import_context(orga))
 
 

@@ -116,6 +116,7 @@ async def change_role(
 
 @router.get("/orga/{organisation_id}/equipe/membres/{membership_id}/retirer")
 async def confirm_removal(request: Request, orga: Orga, membership_id: str) -> Response:
+    orga.require_admin()
     member = await _member(orga, membership_id)
     context = orga.page(title="Retirer un membre", member=member)
     return render(request, "orga/team/remove.html", context)
@@ -199,6 +200,7 @@ def _invite_page(
 
 @router.get("/orga/{organisation_id}/equipe/inviter")
 async def invite_page(request: Request, orga: Orga) -> Response:
+    orga.require_admin()
     return _invite_page(request, orga, {"emails": "", "role": "MEMBER"}, {}, 200)
 
 
