@@ -35,7 +35,6 @@ import httpx
 import pytest
 
 import tests.system
-from assessment.domain.answers import expected_answers
 from orga_shared.content.loader import load_release
 from orga_shared.testing.infra import Infra
 from organisation.demo import DEMO_PUPILS, siecle_xml
@@ -45,6 +44,7 @@ from tests.system import (
     PASSWORD,
     System,
     accept_terms,
+    answer_to_the_end,
     cli,
     organisation,
     start_system,
@@ -182,28 +182,6 @@ def wait(check: Any, what: str, timeout: float = 90.0) -> Any:
 def birthdate(pupil: Any) -> str:
     day, month, year = pupil.birthdate.split("/")
     return f"{year}-{month}-{day}"
-
-
-def answer_to_the_end(s: Scenario, who: str, campaign_id: str, challenge: Any) -> int:
-    urls, answers = s.system.urls, 0
-    while challenge is not None:
-        answers += 1
-        value = next(expected_answers(RELEASE.challenges[challenge["id"]]))
-        body = (
-            {"challenge_id": challenge["id"], "value": value}
-            if answers % 2
-            else {"challenge_id": challenge["id"], "skipped": True}
-        )
-        r = httpx.post(
-            f"{urls['assessment']}/campaigns/{campaign_id}/participation/answers",
-            json=body,
-            headers={**s.headers[who], "Idempotency-Key": str(uuid.uuid4())},
-            timeout=30,
-        )
-        assert r.status_code == 201, r.text
-        challenge = r.json()["challenge"]
-        assert answers < 200, "the test never ends"
-    return answers
 
 
 def seed(system: System) -> Scenario:
@@ -355,7 +333,7 @@ def seed(system: System) -> Scenario:
         return dict(wait(join, f"assessment never let {who} join"))
 
     joined_owner = link_and_join("owner", DEMO_PUPILS[0])
-    answer_to_the_end(s, "owner", ids["campaign"], joined_owner["challenge"])
+    answer_to_the_end(s.system, ids["campaign"], s.headers["owner"], joined_owner["challenge"])
     mine = httpx.get(
         f"{urls['assessment']}/campaigns/{ids['campaign']}/participation",
         headers=headers["owner"],

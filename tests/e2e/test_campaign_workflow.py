@@ -9,13 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from assessment.domain.answers import expected_answers
-from orga_shared.content.loader import load_release
-from tests.system import organisation, until
+from tests.system import answer_to_the_end, organisation, until
 
 pytestmark = pytest.mark.e2e
 
-RELEASE = load_release()
 PASSWORD = "Pix123456"
 
 
@@ -64,23 +61,7 @@ def test_a_student_sends_results_and_the_teacher_sees_them(system) -> None:
         return r.json() if r.status_code == 201 else None
 
     joined = until(join, "assessment never learnt the campaign")
-    challenge, answers = joined["challenge"], 0
-    while challenge is not None:
-        answers += 1
-        value = next(expected_answers(RELEASE.challenges[challenge["id"]]))
-        body = (
-            {"challenge_id": challenge["id"], "value": value}
-            if answers % 2
-            else {"challenge_id": challenge["id"], "skipped": True}
-        )
-        r = httpx.post(
-            f"{urls['assessment']}/campaigns/{campaign_id}/participation/answers",
-            json=body,
-            headers={**student, "Idempotency-Key": str(uuid.uuid4())},
-            timeout=30,
-        )
-        assert r.status_code == 201, r.text
-        challenge = r.json()["challenge"]
+    answer_to_the_end(system, campaign_id, student, joined["challenge"])
     mine = httpx.get(
         f"{urls['assessment']}/campaigns/{campaign_id}/participation", headers=student, timeout=30
     ).json()

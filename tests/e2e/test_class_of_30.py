@@ -15,13 +15,10 @@ from typing import Any
 import httpx
 import pytest
 
-from assessment.domain.answers import expected_answers
-from orga_shared.content.loader import load_release
-from tests.system import organisation
+from tests.system import answer_body, organisation
 
 pytestmark = pytest.mark.e2e
 
-RELEASE = load_release()
 PASSWORD = "Pix123456"
 PUPILS, SENDING = 30, 20
 
@@ -65,15 +62,9 @@ async def take_the_test(
     challenge, answers = r.json()["challenge"], 0
     while challenge is not None:
         answers += 1
-        value = next(expected_answers(RELEASE.challenges[challenge["id"]]))
-        body = (
-            {"challenge_id": challenge["id"], "value": value}
-            if answers % 2
-            else {"challenge_id": challenge["id"], "skipped": True}
-        )
         r = await client.post(
             f"{urls['assessment']}/campaigns/{cid}/participation/answers",
-            json=body,
+            json=answer_body(challenge, answers),
             headers={**pupil, "Idempotency-Key": str(uuid.uuid4())},
         )
         assert r.status_code == 201, r.text

@@ -36,16 +36,21 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from assessment.domain.answers import expected_answers
-from orga_shared.content.loader import load_release
 from orga_shared.events.envelope import Envelope
 from orga_shared.testing.ferretdb import PrivateFerretDb
 from orga_shared.testing.infra import Infra
-from tests.system import PASSWORD, System, organisation, start_system, until, wait_ready
+from tests.system import (
+    PASSWORD,
+    System,
+    answer_body,
+    organisation,
+    start_system,
+    until,
+    wait_ready,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
-RELEASE = load_release()
 API_PUPILS = 5
 OUTAGE_SECONDS = 20.0
 ANSWERS = 12  # each pupil stops there (or at the end of the test)
@@ -138,14 +143,6 @@ async def join(client: httpx.AsyncClient, urls: dict[str, str], pupil: Pupil, co
             return
         assert time.monotonic() < deadline, f"{pupil.name} never joined: {r.text}"
         await asyncio.sleep(0.5)
-
-
-def answer_body(challenge: dict[str, Any], number: int) -> dict[str, Any]:
-    """Odd answers right, even ones skipped (as in test_class_of_30)."""
-    if number % 2:
-        value = next(expected_answers(RELEASE.challenges[challenge["id"]]))
-        return {"challenge_id": challenge["id"], "value": value}
-    return {"challenge_id": challenge["id"], "skipped": True}
 
 
 async def current(
